@@ -1,0 +1,1 @@
+"""AI Governance Atlas: data build, queries and charts behind the Streamlit pages."""

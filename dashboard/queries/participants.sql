@@ -1,0 +1,2 @@
+-- Every state and organisation.
+SELECT * FROM participants ORDER BY kind <> 'organisation', name

@@ -1,0 +1,460 @@
+"""Read data/sources and report every problem at once: file, row, field, what is wrong.
+
+Nothing here writes anything. `load_sources()` returns the parsed tables and the list of problems; the build
+refuses to write a release while that list is not empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import yaml
+
+from dashboard import config
+from dashboard.participants import states
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ORG_CODE = re.compile(r"[A-Z]{2,5}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the sources. `row` is the line number in the file (header = 1), 0 for the whole file."""
+
+    file: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}" if self.row else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+# column -> type. Types: id (slug), pid (participant id), text, ?text (optional), enum:<name>, date, ?date, bool,
+# ?int, url, ?url, ref:<table> (must exist in that table), ?ref:<table>.
+ENUMS = {
+    "kind": config.KINDS, "scope": config.SCOPES, "status": config.STATUSES, "action": config.ACTIONS,
+    "stance": config.STANCES, "precision": config.DATE_PRECISIONS, "event_kind": config.EVENT_KINDS,
+    "bloc": config.BLOCS,
+}
+TABLES: dict[str, dict] = {
+    "instruments": {
+        "columns": {
+            "instrument_id": "id", "name": "text", "short_name": "text", "kind": "enum:kind", "legally_binding": "bool",
+            "scope": "enum:scope", "issuer": "?text", "jurisdiction_id": "?ref:participants", "adopted_on": "?date",
+            "opened_on": "?date", "in_force_on": "?date", "ended_on": "?date", "status": "enum:status",
+            "eif_parties_required": "?int", "eif_min_coe_members": "?int", "eif_delay_months": "?int",
+            "summary": "?text", "source_url": "url", "verified": "bool", "note": "?text",
+        },
+        "key": ("instrument_id",),
+    },
+    "actions": {
+        "columns": {
+            "instrument_id": "ref:instruments", "participant_id": "ref:participants", "action": "enum:action",
+            "action_date": "date", "date_precision": "enum:precision", "source_url": "url", "verified": "bool",
+            "note": "?text",
+        },
+        "key": ("instrument_id", "participant_id", "action", "action_date"),
+    },
+    "companies": {
+        "columns": {
+            "company_id": "id", "name": "text", "hq_country": "?ref:participants", "website": "?url",
+            "source_url": "url", "verified": "bool", "note": "?text",
+        },
+        "key": ("company_id",),
+    },
+    "stances": {
+        "columns": {
+            "company_id": "ref:companies", "instrument_id": "ref:instruments", "stance": "enum:stance",
+            "stance_date": "date", "date_precision": "enum:precision", "quote": "?text", "quote_by": "?text",
+            "source_url": "url", "verified": "bool", "note": "?text",
+        },
+        "key": ("company_id", "instrument_id", "stance", "stance_date"),
+    },
+    "events": {
+        "columns": {
+            "event_date": "date", "date_precision": "enum:precision", "instrument_id": "ref:instruments",
+            "kind": "enum:event_kind", "title": "text", "source_url": "url", "verified": "bool",
+        },
+        "key": ("instrument_id", "event_date", "title"),
+    },
+    "memberships": {
+        "columns": {
+            "participant_id": "ref:participants", "bloc": "enum:bloc", "joined_on": "?date", "left_on": "?date",
+            "source_url": "url", "verified": "bool", "note": "?text",
+        },
+        "key": ("participant_id", "bloc"),
+    },
+}
+ORG_COLUMNS = {"participant_id": "org", "name": "text", "kind": "text", "region": "?text", "source_url": "url",
+               "note": "?text"}
+# Load order: references point only backwards.
+TABLE_ORDER = ("organisations", "memberships", "instruments", "actions", "companies", "stances", "events")
+MAX_LEN = {"short_name": 40, "title": 120, "quote": 600, "note": 600}
+SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
+
+
+def check_url(value: str) -> str | None:
+    """Why `value` is not an acceptable http(s) source URL, or None if it is."""
+    if value != value.strip():
+        return "URL has leading or trailing white space"
+    if any(ord(ch) < 33 or ord(ch) == 127 or ch in '<>"\\' for ch in value):
+        return "URL contains white space, a control character or one of < > \" \\"
+    if not (value.startswith("https://") or value.startswith("http://")):
+        scheme = value.split(":", 1)[0] if ":" in value else ""
+        return f"URL must start with http:// or https:// (scheme {scheme!r} is not allowed)"
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if "." not in host or host.startswith(".") or host.endswith("."):
+        return f"URL has no valid host name ({host!r})"
+    return None
+
+
+@dataclass
+class Sources:
+    """Parsed source tables, their provenance and every problem found."""
+
+    as_of: date | None = None
+    version: str = ""
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[dict] = field(default_factory=list)  # path, table, rows, sha256 + provenance
+    problems: list[Problem] = field(default_factory=list)
+    digest: str = ""
+
+    def add(self, file: str, row: int, fld: str, message: str) -> None:
+        self.problems.append(Problem(file, row, fld, message))
+
+
+def _read_text(src: Sources, path: Path, rel: str) -> str | None:
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        src.add(rel, 1, "-", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        src.add(rel, line, "-", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save as UTF-8")
+        return None
+
+
+def _read_yaml(src: Sources, path: Path, rel: str) -> object | None:
+    text = _read_text(src, path, rel)
+    if text is None:
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        src.add(rel, line, "-", f"YAML syntax error: {getattr(exc, 'problem', None) or exc}")
+        return None
+
+
+def _read_csv(src: Sources, path: Path, rel: str, columns: dict[str, str]) -> list[tuple[int, dict]]:
+    """Rows as (line number, {column: value}); structural problems are reported, bad rows skipped."""
+    text = _read_text(src, path, rel)
+    if text is None:
+        return []
+    if "\r" in text:
+        src.add(rel, 0, "-", "file has Windows (CRLF) or old Mac (CR) line endings; use \\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        lines = list(reader)
+    except csv.Error as exc:
+        src.add(rel, 0, "-", f"malformed CSV: {exc}")
+        return []
+    if not lines:
+        src.add(rel, 1, "-", "file is empty: a header row is required")
+        return []
+    header = [h.strip() for h in lines[0]]
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns]
+    dup = sorted({c for c in header if header.count(c) > 1})
+    if missing:
+        src.add(rel, 1, ",".join(missing), f"missing column(s); expected columns: {', '.join(columns)}")
+    if unknown:
+        src.add(rel, 1, ",".join(unknown), "unknown column(s)")
+    if dup:
+        src.add(rel, 1, ",".join(dup), "duplicate column name(s)")
+    if missing or unknown or dup:
+        return []
+    out = []
+    # csv.reader does not expose line numbers per record reliably with embedded newlines; track them.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)
+    while True:
+        start = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        if not rec or all(not c.strip() for c in rec):
+            continue
+        if len(rec) != len(header):
+            src.add(rel, start, "-", f"expected {len(header)} fields, found {len(rec)} (check commas and quoting)")
+            continue
+        out.append((start, dict(zip(header, rec, strict=True))))
+    return out
+
+
+def _parse_date(value: str) -> date | None:
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: str, known: dict[str, set]) -> object:
+    """Validate one cell; return the typed value (None when empty or invalid)."""
+    optional = typ.startswith("?")
+    typ = typ.lstrip("?")
+    if value != value.strip() and typ != "text":
+        src.add(rel, line, col, f"value {value!r} has leading or trailing white space")
+    value = value.strip()
+    if value == "":
+        if not optional:
+            src.add(rel, line, col, "required value is missing")
+        return None
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\u0000" in value:
+        src.add(rel, line, col, "value contains a control character")
+        return None
+    if col in MAX_LEN and len(value) > MAX_LEN[col]:
+        src.add(rel, line, col, f"value is {len(value)} characters long; at most {MAX_LEN[col]} allowed")
+    if typ == "text":
+        return value
+    if typ == "id":
+        if not SLUG.fullmatch(value):
+            src.add(rel, line, col, f"id {value!r} is not a lowercase slug like 'cets-225'")
+            return None
+        return value
+    if typ == "org":
+        if not ORG_CODE.fullmatch(value):
+            src.add(rel, line, col, f"organisation code {value!r} must be 2-5 upper-case letters")
+            return None
+        return value
+    if typ.startswith("enum:"):
+        allowed = ENUMS[typ[5:]]
+        if value not in allowed:
+            src.add(rel, line, col, f"{value!r} is not one of: {', '.join(allowed)}")
+            return None
+        return value
+    if typ == "date":
+        d = _parse_date(value)
+        if d is None:
+            src.add(rel, line, col, f"{value!r} is not a date in YYYY-MM-DD form")
+            return None
+        if src.as_of and d > src.as_of:
+            src.add(rel, line, col, f"date {value} is after the dataset's as-of date {src.as_of}")
+        return d
+    if typ == "bool":
+        if value not in ("true", "false"):
+            src.add(rel, line, col, f"{value!r} is not true or false")
+            return None
+        return value == "true"
+    if typ == "int":
+        if not re.fullmatch(r"\d{1,6}", value):
+            src.add(rel, line, col, f"{value!r} is not a whole number")
+            return None
+        return int(value)
+    if typ == "url":
+        why = check_url(value)
+        if why:
+            src.add(rel, line, col, why)
+            return None
+        return value
+    if typ.startswith("ref:"):
+        table = typ[4:]
+        if value not in known[table]:
+            what = {"participants": "participant code (ISO 3166-1 alpha-3 of a UN member/observer, or organisations.csv)",
+                    "instruments": "instrument id", "companies": "company id"}[table]
+            src.add(rel, line, col, f"unknown {what} {value!r}: dangling reference")
+            return None
+        return value
+    raise ValueError(f"unknown column type {typ}")
+
+
+def _file_list(src: Sources, root: Path, name: str) -> list[Path]:
+    if name == "organisations":
+        p = root / "organisations.csv"
+        return [p] if p.exists() else []
+    d = root / name
+    files = sorted(d.glob("*.csv")) if d.is_dir() else []
+    if not files:
+        src.add(f"{name}/", 0, "-", f"no CSV files found in {name}/")
+    return files
+
+
+def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None = None,
+                 allow_shrink: bool = False) -> Sources:
+    """Parse and check every source file under `root`. `previous_rows` (path -> rows) guards against lost rows."""
+    root = Path(root or config.SOURCES_DIR)
+    src = Sources()
+    digest = hashlib.sha256()
+
+    meta_path = root / "dataset.yml"
+    if not meta_path.exists():
+        src.add("dataset.yml", 0, "-", "missing: it must give version and as_of")
+        meta = None
+    else:
+        meta = _read_yaml(src, meta_path, "dataset.yml")
+    if isinstance(meta, dict):
+        src.version = str(meta.get("version") or "")
+        if not src.version:
+            src.add("dataset.yml", 0, "version", "required value is missing")
+        raw_as_of = meta.get("as_of")
+        src.as_of = raw_as_of if isinstance(raw_as_of, date) else _parse_date(str(raw_as_of or ""))
+        if src.as_of is None:
+            src.add("dataset.yml", 0, "as_of", f"{raw_as_of!r} is not a date in YYYY-MM-DD form")
+    elif meta is not None:
+        src.add("dataset.yml", 0, "-", "must be a mapping with version and as_of")
+
+    provenance: dict[str, dict] = {}
+    for p in sorted((root / "provenance").glob("*.yml")):
+        rel = p.relative_to(root).as_posix()
+        doc = _read_yaml(src, p, rel)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            src.add(rel, 0, "-", "must be a mapping of source file -> {title, producer, licence, accessed}")
+            continue
+        for key, entry in doc.items():
+            if not isinstance(entry, dict):
+                src.add(rel, 0, str(key), "entry must be a mapping")
+                continue
+            for need in ("title", "producer", "licence", "accessed"):
+                if not entry.get(need):
+                    src.add(rel, 0, f"{key}.{need}", "required value is missing")
+            acc = entry.get("accessed")
+            acc_d = acc if isinstance(acc, date) else _parse_date(str(acc or ""))
+            if acc and acc_d is None:
+                src.add(rel, 0, f"{key}.accessed", f"{acc!r} is not a date in YYYY-MM-DD form")
+            elif acc_d and src.as_of and acc_d > src.as_of:
+                src.add(rel, 0, f"{key}.accessed", f"accessed {acc_d} is after the as-of date {src.as_of}")
+            if str(key) in provenance:
+                src.add(rel, 0, str(key), "provenance given twice")
+            provenance[str(key)] = {**entry, "accessed": acc_d}
+
+    st = states()
+    known: dict[str, set] = {"participants": set(st.participant_id), "instruments": set(), "companies": set()}
+    parsed: dict[str, list[dict]] = {}
+    for name in TABLE_ORDER:
+        columns = ORG_COLUMNS if name == "organisations" else TABLES[name]["columns"]
+        rows: list[dict] = []
+        for path in _file_list(src, root, name):
+            rel = path.relative_to(root).as_posix()
+            raw = path.read_bytes()
+            digest.update(rel.encode() + b"\0" + raw + b"\0")
+            records = _read_csv(src, path, rel, columns)
+            src.files.append({"path": rel, "table_name": name, "rows": len(records),
+                              "sha256": hashlib.sha256(raw).hexdigest(), **_prov(provenance, rel)})
+            if rel not in provenance:
+                src.add(rel, 0, "-", "no provenance entry in provenance/*.yml (title, producer, licence, accessed)")
+            for line, rec in records:
+                typed = {c: _check_value(src, rel, line, c, t, rec[c], known) for c, t in columns.items()}
+                typed["_file"], typed["_row"] = rel, line
+                rows.append(typed)
+            if previous_rows and rel in previous_rows and not allow_shrink:
+                before = previous_rows[rel]
+                if before and len(records) < before * SHRINK_LIMIT:
+                    src.add(rel, 0, "-", f"has {len(records)} rows, the served release had {before}: "
+                                         f"more than {100 - SHRINK_LIMIT * 100:.0f}% lost; "
+                                         "rerun with --allow-shrink if the removal is intended")
+        key = ("participant_id",) if name == "organisations" else TABLES[name]["key"]
+        seen: dict[tuple, tuple[str, int]] = {}
+        for r in rows:
+            k = tuple(r.get(c) for c in key)
+            if any(v is None for v in k):
+                continue
+            if k in seen:
+                f0, l0 = seen[k]
+                src.add(r["_file"], r["_row"], ",".join(key), f"duplicate of {f0}:{l0} ({', '.join(map(str, k))})")
+            else:
+                seen[k] = (r["_file"], r["_row"])
+        if name == "organisations":
+            for r in rows:
+                if r["participant_id"] in known["participants"] and r["participant_id"] not in ():
+                    src.add(r["_file"], r["_row"], "participant_id",
+                            f"{r['participant_id']!r} is a state code; organisations need their own code")
+            known["participants"] |= {r["participant_id"] for r in rows if r["participant_id"]}
+        elif name in ("instruments", "companies"):
+            known[name] = {r[key[0]] for r in rows if r[key[0]]}
+        parsed[name] = rows
+
+    for p in provenance:
+        if not (root / p).exists():
+            src.add("provenance", 0, p, "provenance entry for a file that does not exist")
+
+    _cross_checks(src, parsed)
+    src.tables = {name: pd.DataFrame(rows) for name, rows in parsed.items()}
+    src.tables["states"] = st
+    for name in ("schema.sql",):
+        digest.update((config.ROOT / "dashboard" / name).read_bytes())
+    from dashboard.participants import library_versions
+
+    digest.update(f"schema={config.SCHEMA_VERSION};{library_versions()}".encode())
+    meta_raw = meta_path.read_bytes() if meta_path.exists() else b""
+    digest.update(meta_raw)
+    for p in sorted((root / "provenance").glob("*.yml")):
+        digest.update(p.read_bytes())
+    src.digest = digest.hexdigest()
+    src.problems.sort(key=lambda p: (p.file, p.row, p.field))
+    return src
+
+
+def _prov(provenance: dict, rel: str) -> dict:
+    e = provenance.get(rel, {})
+    return {k: e.get(k) for k in ("title", "producer", "licence", "accessed")} | {"notes": e.get("notes")}
+
+
+def _cross_checks(src: Sources, t: dict[str, list[dict]]) -> None:
+    """Rules across rows: dates in order, rules stored whole, consent after signature."""
+    instruments = {r["instrument_id"]: r for r in t["instruments"] if r["instrument_id"]}
+    for r in t["instruments"]:
+        f, line = r["_file"], r["_row"]
+        eif = [r["eif_parties_required"], r["eif_min_coe_members"], r["eif_delay_months"]]
+        if any(v is not None for v in eif) and any(v is None for v in eif):
+            src.add(f, line, "eif_parties_required", "entry-into-force rule must give all three of "
+                    "eif_parties_required, eif_min_coe_members, eif_delay_months, or none")
+        if None not in eif and eif[1] > eif[0]:
+            src.add(f, line, "eif_min_coe_members", "cannot exceed eif_parties_required")
+        for a, b in (("adopted_on", "opened_on"), ("adopted_on", "in_force_on"), ("adopted_on", "ended_on")):
+            if r[a] and r[b] and r[b] < r[a]:
+                src.add(f, line, b, f"{b} {r[b]} is before {a} {r[a]}")
+        if r["status"] == "in_force" and not r["in_force_on"]:
+            src.add(f, line, "in_force_on", "status is in_force but in_force_on is empty")
+        if r["status"] == "not_in_force" and r["in_force_on"]:
+            src.add(f, line, "status", "status is not_in_force but in_force_on is given")
+        if r["status"] in ("vetoed", "revoked", "superseded") and not r["ended_on"]:
+            src.add(f, line, "ended_on", f"status is {r['status']} but ended_on is empty")
+    signed: dict[tuple, date] = {}
+    for r in t["actions"]:
+        if r["action"] == "signed" and r["action_date"]:
+            k = (r["instrument_id"], r["participant_id"])
+            signed[k] = min(signed.get(k, r["action_date"]), r["action_date"])
+    for r in t["actions"]:
+        k = (r["instrument_id"], r["participant_id"])
+        if r["action"] in config.CONSENT_ACTIONS and r["action_date"] and k in signed and r["action_date"] < signed[k]:
+            src.add(r["_file"], r["_row"], "action_date",
+                    f"{r['action']} on {r['action_date']} is before the signature on {signed[k]}")
+        inst = instruments.get(r["instrument_id"])
+        start = inst and (inst["opened_on"] if r["action"] == "signed" and inst["opened_on"] else inst["adopted_on"])
+        if start and r["action_date"] and r["date_precision"] == "day" and r["action_date"] < start:
+            src.add(r["_file"], r["_row"], "action_date",
+                    f"{r['action']} on {r['action_date']} is before the instrument was adopted/opened ({start})")
+    for r in t["memberships"]:
+        if r["joined_on"] and r["left_on"] and r["left_on"] < r["joined_on"]:
+            src.add(r["_file"], r["_row"], "left_on", f"left_on {r['left_on']} is before joined_on {r['joined_on']}")
