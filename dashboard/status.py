@@ -85,7 +85,8 @@ def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, 
     n = (allst[allst["status"].isin(POSITIVE)].groupby("participant_id")["instrument_id"].nunique()
          .rename("n_instruments"))
     best = allst.drop_duplicates("participant_id")[cols]
-    out = participants.merge(best, on="participant_id", how="left").merge(n, on="participant_id", how="left")
+    base = participants.rename(columns={"source_url": "participant_source_url"})
+    out = base.merge(best, on="participant_id", how="left").merge(n, on="participant_id", how="left")
     out["status"] = out["status"].fillna("none")
     out["n_instruments"] = out["n_instruments"].fillna(0).astype(int)
     out["status_label"] = out["status"].map(STATUS_LABELS)

@@ -13,7 +13,18 @@ import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 OUT = Path(__file__).resolve().parent.parent / "static" / "geo"
+
+
+def _name(iso3: str) -> str:
+    import pycountry
+
+    from dashboard.participants import _DISPLAY
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return _DISPLAY.get(iso3) or (getattr(c, "common_name", None) or c.name if c else iso3)
 
 
 def _decode_arcs(topo: dict) -> list[list[list[float]]]:
@@ -39,6 +50,10 @@ def _ring(indices: list[int], arcs: list) -> list[list[float]]:
     for i in indices:
         pts = arcs[i] if i >= 0 else arcs[~i][::-1]
         ring.extend(pts if not ring else pts[1:])
+    # A ring that crosses the antimeridian (Russia's far east, Fiji) would be drawn as a band around the whole
+    # world: move its western longitudes past 180 so the ring stays in one piece.
+    if any(abs(a[0] - b[0]) > 180 for a, b in zip(ring, ring[1:])):
+        ring = [[x + 360 if x < 0 else x, y] for x, y in ring]
     return [[round(x, 2), round(y, 2)] for x, y in ring]
 
 
@@ -57,10 +72,12 @@ def main(path_110m: str, path_50m: str) -> None:
     features = []
     for g in topo["objects"]["countries"]["geometries"]:
         geom = _geometry(g, arcs)
-        if geom is None or not g.get("id"):
+        if geom is None or not g.get("id") or g["id"] == "ATA":  # Antarctica: no participant, a third of the map
             continue
-        # status_label/date_label are blank here: the map's tooltip shows the status from the marker layer.
-        props = {"iso3": g["id"], "i": len(features)}
+        # The tooltip template is shared with the marker layer, which carries each status and date; a shape only
+        # knows its name, so it points to the click (country profile) and the marker.
+        props = {"iso3": g["id"], "i": len(features), "name": _name(g["id"]),
+                 "status_label": "Click for the country profile", "date_label": ""}
         features.append({"type": "Feature", "properties": props, "geometry": geom})
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "world_110m.geojson").write_text(

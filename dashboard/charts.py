@@ -1,0 +1,176 @@
+"""DataFrames in -> Plotly figures out. No Streamlit calls; no filtering of globals: each chart draws its argument."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.config import BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
+from dashboard.eif import Progress
+
+FONT = dict(family="sans-serif", size=15, color="#111827")
+
+
+def plain(text: object) -> str:
+    """Plotly renders a small HTML subset (links, tags) in labels and hovers: show data as literal text instead."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=18)),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hoverlabel=dict(font_size=14),
+    )
+    fig.update_xaxes(gridcolor="#E5E7EB")
+    fig.update_yaxes(gridcolor="#E5E7EB")
+    return fig
+
+
+def _binding_label(b: bool) -> str:
+    return "Binding" if b else "Voluntary"
+
+
+def instruments_over_time(instruments: pd.DataFrame) -> go.Figure:
+    """Instruments adopted per year, binding vs voluntary (hover lists them)."""
+    df = instruments.dropna(subset=["adopted_on"]).copy()
+    df["year"] = [d.year for d in df["adopted_on"]]
+    df["bindingness"] = df["legally_binding"].map(_binding_label)
+    fig = go.Figure()
+    for label in ("Binding", "Voluntary"):
+        g = df[df["bindingness"] == label].groupby("year")
+        years = sorted(g.groups)
+        fig.add_bar(
+            x=years, y=[len(g.get_group(y)) for y in years], name=label, marker_color=BINDING_COLORS[label],
+            customdata=["<br>".join(map(plain, g.get_group(y)["short_name"])) for y in years],
+            hovertemplate="%{x}: %{y} " + label.lower() + "<br>%{customdata}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=1, title="Year adopted")
+    fig.update_yaxes(title="Instruments")
+    return _layout(fig, "Instruments adopted per year, binding vs voluntary")
+
+
+def instruments_by_kind(instruments: pd.DataFrame) -> go.Figure:
+    """How many instruments of each kind, split by bindingness."""
+    df = instruments.copy()
+    df["bindingness"] = df["legally_binding"].map(_binding_label)
+    df["kind_label"] = df["kind"].map(KIND_LABELS)
+    counts = df.groupby(["kind_label", "bindingness"]).size().unstack(fill_value=0)
+    order = counts.sum(axis=1).sort_values().index
+    fig = go.Figure()
+    for label in ("Binding", "Voluntary"):
+        if label in counts.columns:
+            fig.add_bar(y=list(order), x=[int(counts.loc[k, label]) for k in order], name=label, orientation="h",
+                        marker_color=BINDING_COLORS[label],
+                        hovertemplate="%{y}: %{x} " + label.lower() + "<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Instruments", dtick=1)
+    return _layout(fig, "Instruments by kind", height=max(320, 28 * len(order) + 120))
+
+
+def country_commitments(df: pd.DataFrame, top: int = 25) -> go.Figure:
+    """Binding and voluntary commitments side by side for the `top` most committed participants in `df`."""
+    d = df.assign(total=df["Binding"] + df["Voluntary"])
+    d = d[d["total"] > 0].sort_values(["total", "name"], ascending=[False, True]).head(top).iloc[::-1]
+    fig = go.Figure()
+    for label in ("Binding", "Voluntary"):
+        fig.add_bar(y=d["name"].map(plain), x=d[label], name=label, orientation="h", marker_color=BINDING_COLORS[label],
+                    hovertemplate="%{y}: %{x} " + label.lower() + " instrument(s)<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title="Instruments with a signature, ratification, endorsement or own law", dtick=1)
+    return _layout(fig, f"Binding and voluntary commitments, top {len(d)}", height=max(320, 34 * len(d) + 120))
+
+
+def company_stances(stances: pd.DataFrame, top: int = 30) -> go.Figure:
+    """Stances per company (latest per instrument), stacked by kind of stance."""
+    latest = stances.sort_values("stance_date").drop_duplicates(["company_id", "instrument_id"], keep="last")
+    counts = latest.groupby(["company", "stance"]).size().unstack(fill_value=0)
+    order = counts.sum(axis=1).sort_values(ascending=False).head(top).index[::-1]
+    fig = go.Figure()
+    for s in ("signed", "partial", "supported", "declined", "opposed", "withdrew"):
+        if s in counts.columns:
+            fig.add_bar(y=[plain(c) for c in order], x=[int(counts.loc[c, s]) for c in order], name=STANCE_LABELS[s],
+                        orientation="h", marker_color=STANCE_COLORS[s],
+                        hovertemplate="%{y}: %{x} " + STANCE_LABELS[s].lower() + "<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Voluntary commitments and bills", dtick=1)
+    return _layout(fig, f"Company stances, top {len(order)}", height=max(320, 28 * len(order) + 120))
+
+
+def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
+    """Companies x instruments heatmap of stance classes; `hover` holds the cell text (date, quote, source)."""
+    classes = ["none", "signed", "partial", "supported", "declined", "opposed", "withdrew"]
+    code = {c: i for i, c in enumerate(classes)}
+    z = matrix.replace(code).astype(float).values
+    n = len(classes)
+    scale = []
+    for i, c in enumerate(classes):
+        scale += [[i / n, STANCE_COLORS[c]], [(i + 1) / n, STANCE_COLORS[c]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[plain(c) for c in matrix.columns], y=[plain(i) for i in matrix.index], zmin=0, zmax=n, colorscale=scale, showscale=False,
+        customdata=hover.values, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=-30)
+    return _layout(fig, "", height=max(360, 26 * len(matrix) + 160))
+
+
+def eif_progress(progress: Progress) -> go.Figure:
+    """Consents to be bound over time against the two thresholds of the stored rule."""
+    cons = progress.consents
+    fig = go.Figure()
+    if cons:
+        xs, total, coe = [], [], []
+        t = c = 0
+        for k in cons:
+            t += 1
+            c += int(k.coe_member)
+            xs.append(k.on)
+            total.append(t)
+            coe.append(c)
+        names = [plain(k.name) + (" (what-if)" if k.hypothetical else "") for k in cons]
+        fig.add_scatter(x=xs, y=total, mode="lines+markers", line_shape="hv", name="Ratifications / approvals",
+                        line=dict(color="#0072B2", width=3), customdata=names,
+                        hovertemplate="%{x|%d %b %Y}: %{y} in all<br>%{customdata}<extra></extra>")
+        fig.add_scatter(x=xs, y=coe, mode="lines+markers", line_shape="hv", name="… by Council of Europe member states",
+                        line=dict(color="#E69F00", width=3, dash="dash"), customdata=names,
+                        hovertemplate="%{x|%d %b %Y}: %{y} member states<extra></extra>")
+    r = progress.rule
+    fig.add_hline(y=r.parties_required, line=dict(color="#0072B2", dash="dot"),
+                  annotation_text=f"{r.parties_required} needed", annotation_position="top left")
+    fig.add_hline(y=r.min_coe_members, line=dict(color="#E69F00", dash="dot"),
+                  annotation_text=f"{r.min_coe_members} member states needed", annotation_position="bottom right")
+    fig.update_yaxes(range=[0, max(r.parties_required, len(cons)) + 1], dtick=1, title="Count")
+    fig.update_xaxes(title="Date of deposit")
+    return _layout(fig, "Consents to be bound, against the entry-into-force rule", height=380)
+
+
+def events_timeline(events: pd.DataFrame, as_of: date) -> go.Figure:
+    """Dated events of one or more instruments on a time axis."""
+    df = events.sort_values("event_date")
+    fig = go.Figure(go.Scatter(
+        x=df["event_date"], y=df["instrument"].map(plain), mode="markers", marker=dict(size=13, color="#0B5CAD",
+                                                                             line=dict(color="white", width=1)),
+        customdata=df["title"].map(plain), hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
+    ))
+    fig.add_vline(x=pd.Timestamp(as_of), line=dict(color="#D55E00", dash="dot"))
+    return _layout(fig, "Timeline", height=max(260, 40 * df["instrument"].nunique() + 140))
+
+
+def status_legend(legend: pd.DataFrame) -> go.Figure:
+    """The map's legend as one stacked bar: colour swatch, label and count of states per status."""
+    fig = go.Figure()
+    for r in legend.itertuples():
+        fig.add_bar(x=[max(r.count, 0.0001)], y=[""], orientation="h", name=f"{r.status} ({r.count})",
+                    marker_color=r.colour, marker_line=dict(color="#6B7280", width=0.5),
+                    hovertemplate=f"{r.status}: {r.count} states<extra></extra>")
+    fig.update_layout(barmode="stack", showlegend=True, height=130, margin=dict(l=0, r=0, t=0, b=0),
+                      legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)), plot_bgcolor="white",
+                      font=FONT)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

@@ -1,0 +1,240 @@
+"""One typed function per question; the only home of the Streamlit caches.
+
+Every function takes the release (`rel`) it reads, so a script run asks all its questions of one release, and a
+newly published release gets fresh cache entries instead of stale ones. SQL lives in dashboard/queries/*.sql with
+bound parameters ($as_of, …); nothing from a user or the data is pasted into SQL text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db, eif, status
+from dashboard.config import CONSENT_ACTIONS
+
+SQL_DIR = Path(__file__).resolve().parent / "queries"
+
+
+@lru_cache(maxsize=None)
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(key: str, location: str, kind: str):
+    return db.connect(db.Release(location, kind, key))
+
+
+def _q(rel: db.Release, name: str, params: dict | None = None) -> pd.DataFrame:
+    return db.query(_connection(rel.key, rel.location, rel.kind), read_sql(name), params)
+
+
+def current_release() -> db.Release:
+    """Resolve the served release and open it (raises db.DatasetUnavailable with a readable reason)."""
+    rel = db.resolve_release()
+    _connection(rel.key, rel.location, rel.kind)
+    return rel
+
+
+def _dates(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    for c in cols:
+        if c in df.columns:
+            df[c] = pd.to_datetime(df[c]).dt.date
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def dataset_info(rel: db.Release) -> dict:
+    row = _q(rel, "dataset").iloc[0].to_dict()
+    row["as_of"] = pd.Timestamp(row["as_of"]).date()
+    return row
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def instruments(rel: db.Release) -> pd.DataFrame:
+    df = _q(rel, "instruments")
+    for c in ("kind", "scope", "status"):
+        df[c] = df[c].astype(str)
+    return _dates(df, "adopted_on", "opened_on", "in_force_on", "ended_on")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def participants(rel: db.Release) -> pd.DataFrame:
+    df = _q(rel, "participants")
+    df["kind"] = df["kind"].astype(str)
+    return df
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def companies(rel: db.Release) -> pd.DataFrame:
+    return _q(rel, "companies")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def members_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
+    return _q(rel, "memberships_as_of", {"as_of": as_of})
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def actions_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
+    return _dates(_q(rel, "actions_as_of", {"as_of": as_of}), "action_date")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def actions_history(rel: db.Release, as_of: date) -> pd.DataFrame:
+    return _dates(_q(rel, "actions_history", {"as_of": as_of}), "action_date")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def stances_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
+    return _dates(_q(rel, "stances_as_of", {"as_of": as_of}), "stance_date")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def events(rel: db.Release, as_of: date) -> pd.DataFrame:
+    return _dates(_q(rel, "events", {"as_of": as_of}), "event_date")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def source_files(rel: db.Release) -> pd.DataFrame:
+    return _dates(_q(rel, "source_files"), "accessed")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def unverified(rel: db.Release) -> pd.DataFrame:
+    return _dates(_q(rel, "unverified"), "on_date")
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def statuses(rel: db.Release, selection: str, as_of: date) -> pd.DataFrame:
+    """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`."""
+    return status.participant_statuses(participants(rel), instruments(rel), actions_as_of(rel, as_of),
+                                       members_as_of(rel, as_of), selection, as_of)
+
+
+def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[str, ...] = ()) -> eif.Progress | None:
+    """Progress toward the instrument's stored entry-into-force rule; None if it has no such rule."""
+    inst = instruments(rel).set_index("instrument_id").loc[instrument_id]
+    if pd.isna(inst["eif_parties_required"]):
+        return None
+    rule = eif.Rule(int(inst["eif_parties_required"]), int(inst["eif_min_coe_members"]),
+                    int(inst["eif_delay_months"]))
+    hist = actions_history(rel, as_of)
+    hist = hist[hist["instrument_id"] == instrument_id]
+    names = participants(rel).set_index("participant_id")["name"]
+    consents = []
+    for r in hist[hist["action"].isin(CONSENT_ACTIONS)].drop_duplicates("participant_id").itertuples():
+        coe = set(members_as_of(rel, r.action_date).query("bloc == 'coe'")["participant_id"])
+        consents.append(eif.Consent(r.participant_id, r.participant, r.action_date, r.participant_id in coe))
+    coe_now = set(members_as_of(rel, as_of).query("bloc == 'coe'")["participant_id"])
+    done = {c.participant_id for c in consents}
+    for pid in what_if:
+        if pid not in done and pid in names.index:
+            consents.append(eif.Consent(pid, names[pid], as_of, pid in coe_now, hypothetical=True))
+    return eif.progress(rule, consents, as_of)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def signatories(rel: db.Release, instrument_id: str, as_of: date) -> pd.DataFrame:
+    """Each signatory or party: signature date, consent date, CoE membership, verification, source."""
+    hist = actions_history(rel, as_of)
+    hist = hist[hist["instrument_id"] == instrument_id]
+    coe = set(members_as_of(rel, as_of).query("bloc == 'coe'")["participant_id"])
+    rows = []
+    for pid, g in hist.groupby("participant_id", sort=False):
+        sig = g[g["action"] == "signed"]
+        con = g[g["action"].isin(CONSENT_ACTIONS)]
+        last = g.iloc[-1]
+        rows.append({
+            "participant_id": pid, "participant": last["participant"],
+            "coe_member": pid in coe,
+            "signed_on": sig["action_date"].min() if len(sig) else None,
+            "consent": con["action"].iloc[0] if len(con) else None,
+            "consent_on": con["action_date"].min() if len(con) else None,
+            "status": "party" if len(con) else ("signed" if len(sig) else last["action"]),
+            "verified": bool(g["verified"].all()),
+            "date_precision": last["date_precision"],
+            "source_url": (con if len(con) else g).iloc[-1]["source_url"],
+            "note": "; ".join(n for n in g["note"].dropna() if n),
+        })
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    return df.sort_values(["status", "signed_on", "participant"], na_position="last").reset_index(drop=True)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """Per participant: how many binding and voluntary instruments it is positively committed to on `as_of`."""
+    parts = participants(rel)
+    rows = []
+    for sel, label in (("binding", "Binding"), ("voluntary", "Voluntary")):
+        inst = instruments(rel)
+        chosen = inst[inst["legally_binding"] == (sel == "binding")]
+        eu = set(members_as_of(rel, as_of).query("bloc == 'eu'")["participant_id"])
+        acts = actions_as_of(rel, as_of)
+        for _, i in chosen.iterrows():
+            if i["adopted_on"] is not None and i["adopted_on"] > as_of:
+                continue
+            s = status.instrument_statuses(i, acts, eu, as_of)
+            s = s[s["status"].isin(status.POSITIVE)]
+            for pid in s["participant_id"].unique():
+                rows.append({"participant_id": pid, "bindingness": label, "instrument_id": i["instrument_id"]})
+    df = pd.DataFrame(rows, columns=["participant_id", "bindingness", "instrument_id"])
+    counts = df.groupby(["participant_id", "bindingness"]).size().unstack(fill_value=0)
+    for c in ("Binding", "Voluntary"):
+        if c not in counts.columns:
+            counts[c] = 0
+    out = parts.merge(counts[["Binding", "Voluntary"]].reset_index(), on="participant_id", how="left")
+    out[["Binding", "Voluntary"]] = out[["Binding", "Voluntary"]].fillna(0).astype(int)
+    return out
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def table(rel: db.Release, name: str) -> pd.DataFrame:
+    """A whole public table, for downloads. `name` must be one of db.REQUIRED_TABLES (checked, never pasted raw)."""
+    if name not in db.REQUIRED_TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    con = _connection(rel.key, rel.location, rel.kind)
+    # The name is one of our own constants (checked above); DuckDB cannot bind identifiers.
+    return db.query(con, f"SELECT * FROM {name}")  # noqa: S608
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def export_zip(rel: db.Release, fmt: str) -> bytes:
+    """Every public table as CSV or Parquet files in one zip, with the data dictionary."""
+    import io
+    import zipfile
+
+    from dashboard.config import DATA_DIR
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in db.REQUIRED_TABLES:
+            df = table(rel, name)
+            for c in df.columns:
+                if isinstance(df[c].dtype, pd.CategoricalDtype):
+                    df[c] = df[c].astype(str)
+            if fmt == "csv":
+                zf.writestr(f"{name}.csv", df.to_csv(index=False))
+            else:
+                out = io.BytesIO()
+                df.to_parquet(out, index=False)
+                zf.writestr(f"{name}.parquet", out.getvalue())
+        readme = DATA_DIR / "README.md"
+        if readme.exists():
+            zf.writestr("README.md", readme.read_text(encoding="utf-8"))
+    return buf.getvalue()
+
+
+def release_bytes(rel: db.Release) -> bytes | None:
+    """The DuckDB file itself (only for a local file release)."""
+    if rel.kind != "file":
+        return None
+    return Path(rel.location).read_bytes()

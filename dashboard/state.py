@@ -1,0 +1,134 @@
+"""URL query parameters <-> view state: validated, with defaults, never echoing what it rejects.
+
+A page declares its parameters as `Param`s. `parse()` turns raw query parameters (as Streamlit gives them, every
+value a list) into clean values plus the names of the parameters that were reset, so the page can say "reset to
+default" without printing a hostile value back. `encode()` is the inverse, for the URL and the copy-link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+MAX_VALUE_LEN = 200
+MAX_LIST = 60
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: its name, default, and the allowed values (a set, or a predicate)."""
+
+    name: str
+    default: Any
+    kind: str = "choice"  # choice | date | multi | int
+    choices: Callable[[], set] | None = None
+    lo: Any = None
+    hi: Any = None
+
+
+@dataclass
+class Parsed:
+    values: dict[str, Any]
+    reset: list[str] = field(default_factory=list)  # known parameters whose value was invalid
+    unknown: int = 0  # how many unknown parameter names were ignored
+
+    @property
+    def notice(self) -> str | None:
+        """A short, value-free sentence for the page, or None when the URL was clean."""
+        parts = []
+        if self.reset:
+            parts.append("Some link settings were not valid and were reset to defaults: " + ", ".join(self.reset) + ".")
+        if self.unknown:
+            parts.append(f"{self.unknown} unknown link parameter(s) ignored.")
+        return " ".join(parts) or None
+
+
+def _clean(raw: str) -> str | None:
+    if len(raw) > MAX_VALUE_LEN or any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
+                                       for c in raw):
+        return None
+    return raw
+
+
+def _one(p: Param, raw: str) -> Any:
+    """The clean value for one raw string, or raise ValueError."""
+    raw_c = _clean(raw)
+    if raw_c is None:
+        raise ValueError
+    if p.kind == "date":
+        d = date.fromisoformat(raw_c) if len(raw_c) == 10 else None
+        if d is None or (p.lo and d < p.lo) or (p.hi and d > p.hi):
+            raise ValueError
+        return d
+    if p.kind == "int":
+        if not raw_c.isdigit() or len(raw_c) > 6:
+            raise ValueError
+        v = int(raw_c)
+        if (p.lo is not None and v < p.lo) or (p.hi is not None and v > p.hi):
+            raise ValueError
+        return v
+    if p.kind == "multi":
+        items = [x for x in raw_c.split(",") if x] if raw_c else []
+        allowed = p.choices() if p.choices else set()
+        if len(items) > MAX_LIST or any(x not in allowed for x in items) or len(set(items)) != len(items):
+            raise ValueError
+        return tuple(sorted(items))
+    allowed = p.choices() if p.choices else set()
+    if raw_c not in allowed:
+        raise ValueError
+    return raw_c
+
+
+def parse(spec: list[Param], query: dict[str, list[str]]) -> Parsed:
+    """Validate raw query parameters against `spec`. Repeated or invalid values fall back to the default."""
+    names = {p.name for p in spec}
+    out = Parsed(values={p.name: p.default for p in spec})
+    out.unknown = sum(1 for k in query if k not in names)
+    for p in spec:
+        vals = query.get(p.name)
+        if not vals:
+            continue
+        if len(vals) != 1:
+            out.reset.append(p.name)
+            continue
+        try:
+            out.values[p.name] = _one(p, vals[0])
+        except (ValueError, TypeError):
+            out.reset.append(p.name)
+    return out
+
+
+def encode_value(v: Any) -> str:
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (tuple, list)):
+        return ",".join(v)
+    return str(v)
+
+
+def encode(values: dict[str, Any]) -> dict[str, str]:
+    """Query parameters for `values`, in a stable order (empty multi-values left out)."""
+    return {k: encode_value(v) for k, v in values.items() if v not in (None, (), [], "")}
+
+
+def view_url(base: str, page_path: str, values: dict[str, Any]) -> str:
+    """The shareable URL of a view: base URL of the app, page path, every setting explicit."""
+    base = base.split("?", 1)[0].split("#", 1)[0]
+    root = base.rstrip("/")
+    for suffix in _page_suffixes:
+        if suffix and root.endswith("/" + suffix):
+            root = root[: -len(suffix) - 1]
+            break
+    path = f"{root}/{page_path}" if page_path else f"{root}/"
+    q = urlencode(encode(values))
+    return f"{path}?{q}" if q else path
+
+
+_page_suffixes: list[str] = []
+
+
+def register_page_paths(paths: list[str]) -> None:
+    """Page url paths, so view_url can strip the current page from the browser's URL to find the app's root."""
+    _page_suffixes[:] = sorted(set(paths), key=len, reverse=True)

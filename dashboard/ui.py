@@ -1,0 +1,196 @@
+"""The frame every page shares: page config, navigation, as-of date, URL state, citations and downloads.
+
+Rule for everything here: text that comes from the data goes through `esc()` before any Markdown-rendering call,
+or is shown with st.text / st.dataframe; links go through `safe_url()`. Nothing is rendered as raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, state
+from dashboard.config import ATLAS_NAME
+from dashboard.db import DatasetUnavailable, Release
+from dashboard.validate import check_url
+
+# (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
+# the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
+PAGES = [
+    ("streamlit_app.py", "", "Overview", ":material/home:"),
+    ("pages/1_World_map.py", "World_map", "World map", ":material/public:"),
+    ("pages/2_Entry_into_force.py", "Entry_into_force", "Entry into force", ":material/hourglass_top:"),
+    ("pages/3_Binding_vs_voluntary.py", "Binding_vs_voluntary", "Binding vs voluntary", ":material/balance:"),
+    ("pages/4_Corporate_stances.py", "Corporate_stances", "Corporate stances", ":material/domain:"),
+    ("pages/5_Country.py", "Country", "Country profile", ":material/flag:"),
+    ("pages/6_Instrument.py", "Instrument", "Instrument profile", ":material/description:"),
+    ("pages/7_Company.py", "Company", "Company profile", ":material/business:"),
+    ("pages/8_Data_and_sources.py", "Data_and_sources", "Data & sources", ":material/database:"),
+]
+state.register_page_paths([p[1] for p in PAGES])
+MIN_DATE = date(2015, 1, 1)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def esc(text: Any) -> str:
+    """Escape Markdown (and the HTML Markdown would pass through) so data shows as literal text."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL if it is a plain http(s) link, else None (never hand a javascript: link to the browser)."""
+    return url if isinstance(url, str) and check_url(url) is None else None
+
+
+@dataclass
+class View:
+    """What a page needs: the release, its identity, the as-of date and the validated URL settings."""
+
+    rel: Release
+    info: dict
+    path: str
+    title: str
+    values: dict[str, Any]
+    notice: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> date:
+        return self.values["as_of"]
+
+    def url(self, **override: Any) -> str:
+        base = _base_url()
+        return state.view_url(base, self.path, {**self.values, **override})
+
+
+def _base_url() -> str:
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no URL
+        url = None
+    return url or "http://localhost:8501/"
+
+
+def _query() -> dict[str, list[str]]:
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp.keys()}
+
+
+def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param]] | None = None) -> View:
+    """Start a page: config, release (or a maintenance notice), navigation, as-of date and URL settings."""
+    st.set_page_config(page_title=f"{title} · {ATLAS_NAME}", page_icon=":material/public:", layout="wide")
+    try:
+        rel = queries.current_release()
+        info = queries.dataset_info(rel)
+    except DatasetUnavailable as exc:
+        st.title(ATLAS_NAME)
+        st.warning("The Atlas is briefly unavailable for maintenance: its data release could not be opened. "
+                   "Please try again in a few minutes.", icon=":material/construction:")
+        st.caption(f"Reason, for the maintainers: {esc(exc)}")
+        st.stop()
+    params = [state.Param("as_of", info["as_of"], kind="date", lo=MIN_DATE, hi=info["as_of"])]
+    if spec:
+        params += spec(rel, info)
+    parsed = state.parse(params, _query())
+    if st.session_state.get("_atlas_page") != path:
+        # First run of this page in this session: the URL is the source of truth; afterwards the widgets are.
+        for p in params:
+            st.session_state[p.name] = list(parsed.values[p.name]) if p.kind == "multi" else parsed.values[p.name]
+        st.session_state["_atlas_page"] = path
+        st.session_state["_atlas_notice"] = parsed.notice
+    view = View(rel, info, path, title, dict(parsed.values), st.session_state.get("_atlas_notice"))
+    _sidebar(view)
+    view.values["as_of"] = st.session_state["as_of"]
+    st.title(title)
+    _as_of_badge(view)
+    if view.notice:
+        st.info(view.notice, icon=":material/link_off:")
+    return view
+
+
+def _sidebar(view: View) -> None:
+    with st.sidebar:
+        st.markdown(f"### {ATLAS_NAME}")
+        carry = {"as_of": state.encode_value(st.session_state.get("as_of", view.info["as_of"]))}
+        for script, _, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon, query_params=carry)
+        st.divider()
+        st.date_input("View the data as of", key="as_of", min_value=MIN_DATE, max_value=view.info["as_of"],
+                      format="YYYY-MM-DD",
+                      help="Maps, counts and charts are recomputed as they stood on this day. "
+                           "Defaults to the dataset's as-of date.")
+        st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
+
+
+def _as_of_badge(view: View) -> None:
+    ds = view.info["as_of"]
+    if view.as_of == ds:
+        st.caption(f":material/event: Data as of **{ds:%d %B %Y}** (dataset {esc(view.info['version'])}).")
+    else:
+        st.caption(f":material/history: Showing the world **as it stood on {view.as_of:%d %B %Y}** · "
+                   f"dataset as of {ds:%d %B %Y} (version {esc(view.info['version'])}).")
+
+
+def sync_url(view: View, **values: Any) -> None:
+    """Write the page's settings into the browser's URL (only when they changed: no extra reruns)."""
+    view.values.update(values)
+    want = state.encode(view.values)
+    have = {k: v[0] if len(v) == 1 else v for k, v in _query().items()}
+    if want != have:
+        st.query_params.from_dict(want)
+
+
+def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[str] | None = None,
+         key: str = "main") -> None:
+    """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown."""
+    url = view.url()
+    srcs = [u for u in dict.fromkeys(sources or []) if safe_url(u)]
+    lines = [f"{ATLAS_NAME}, “{what}”, {url} (dataset {view.info['version']}, as of {view.info['as_of']}; "
+             f"view as of {view.as_of})."]
+    if srcs:
+        lines.append("Primary sources: " + "; ".join(srcs[:12]) + (f"; and {len(srcs) - 12} more" if len(srcs) > 12 else ""))
+    cols = st.columns([3, 1])
+    with cols[0].expander(":material/format_quote: Cite this view · copy link"):
+        st.caption("Link to exactly this view (every setting included). Use the copy button on the right.")
+        st.code(url, language=None, wrap_lines=True)
+        st.caption("Citation")
+        st.code("\n".join(lines), language=None, wrap_lines=True)
+    if df is not None:
+        cols[1].download_button(":material/download: CSV of this table", df.to_csv(index=False).encode("utf-8"),
+                                file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
+                                mime="text/csv", key=f"csv-{key}", on_click="ignore")
+
+
+def link_config(label: str = "Source") -> st.column_config.LinkColumn:
+    return st.column_config.LinkColumn(label, display_text="open ↗", validate=r"^https?://")
+
+
+def verified_col(df: pd.DataFrame, col: str = "verified") -> pd.DataFrame:
+    """Replace the boolean with a word a reader sees at a glance ("UNVERIFIED" for false)."""
+    if col in df.columns:
+        df = df.copy()
+        df[col] = df[col].map(lambda v: "yes" if bool(v) else "UNVERIFIED")
+    if "source_url" in df.columns:
+        df["source_url"] = df["source_url"].map(safe_url)
+    return df
+
+
+def date_text(d: Any, precision: str | None = "day") -> str:
+    if d is None or (not isinstance(d, date) and pd.isna(d)):
+        return "—"
+    if precision == "on_or_before":
+        return f"on or before {d:%d %b %Y}"
+    if precision == "month":
+        return f"{d:%b %Y}"
+    if precision == "year":
+        return f"{d:%Y}"
+    return f"{d:%d %b %Y}"
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/search_off:")

@@ -1,0 +1,57 @@
+"""World map of participation: one instrument, or all binding / all voluntary ones, on any date."""
+
+import streamlit as st
+
+from dashboard import charts, maps, queries, state, status, ui
+from dashboard.config import STATUS_LABELS
+
+
+def spec(rel, info):
+    ids = set(queries.instruments(rel)["instrument_id"]) | set(status.SELECTIONS)
+    return [state.Param("instrument", "cets-225" if "cets-225" in ids else "binding", choices=lambda: ids)]
+
+
+view = ui.page("World_map", "World map of participation", spec)
+rel, as_of = view.rel, view.as_of
+inst = queries.instruments(rel).set_index("instrument_id")
+options = list(status.SELECTIONS) + list(inst.index)
+labels = status.SELECTIONS | inst["short_name"].to_dict()
+choice = st.selectbox("Instrument", options, key="instrument", format_func=lambda i: labels[i])
+
+df = queries.statuses(rel, choice, as_of)
+if choice in inst.index:
+    i = inst.loc[choice]
+    st.caption(f"{ui.esc(i['name'])} · {'legally binding' if i['legally_binding'] else 'voluntary'} · "
+               f"{ui.esc(i['kind']).replace('_', ' ')}")
+selected = st.pydeck_chart(maps.world_map(df), on_select="rerun", selection_mode="single-object", key="map",
+                           height=520)
+picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
+if picked:
+    pid = picked[0].get("id") or picked[0].get("properties", {}).get("iso3")
+    if pid:
+        st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
+
+st.plotly_chart(charts.status_legend(maps.legend(df)), config={"displayModeBar": False}, key="legend")
+st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
+           "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
+
+orgs = df[(df["kind"] == "organisation") & (df["status"] != "none")]
+if len(orgs):
+    st.subheader("Organisations")
+    st.dataframe(ui.verified_col(orgs[["name", "status_label", "action_date", "verified", "source_url"]]),
+                 hide_index=True, column_config={"source_url": ui.link_config(), "name": "Organisation",
+                                                 "status_label": "Status", "action_date": "Date"})
+
+st.subheader("The same data as a table")
+rows = df[(df["status"] != "none") & (df["kind"] != "organisation")]
+if rows.empty:
+    ui.empty(f"No state has a record for this selection on {as_of:%d %B %Y}.")
+table = ui.verified_col(rows[["name", "participant_id", "status_label", "instrument", "action_date",
+                              "date_precision", "n_instruments", "verified", "source_url", "note"]])
+st.dataframe(table, hide_index=True, column_config={
+    "name": "State", "participant_id": "ISO3", "status_label": "Status", "instrument": "Instrument",
+    "action_date": "Date", "date_precision": "Date precision", "n_instruments": "Instruments",
+    "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})
+ui.cite(view, f"World map: {labels[choice]} ({STATUS_LABELS['party']} / signed / endorsed…)", table,
+        list(rows["source_url"]), key="map")
+ui.sync_url(view, instrument=choice)

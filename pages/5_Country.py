@@ -1,0 +1,69 @@
+"""Country (or organisation) profile: every instrument and its status, with dates and sources."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, state, status, ui
+from dashboard.config import BLOC_LABELS, STATUS_LABELS
+
+
+def spec(rel, info):
+    ids = set(queries.participants(rel)["participant_id"])
+    return [state.Param("country", "GBR" if "GBR" in ids else min(ids), choices=lambda: ids)]
+
+
+view = ui.page("Country", "Country profile", spec)
+rel, as_of = view.rel, view.as_of
+parts = queries.participants(rel).set_index("participant_id")
+pid = st.selectbox("State or organisation", list(parts.index), key="country",
+                   format_func=lambda p: f"{parts.loc[p, 'name']} ({p})")
+p = parts.loc[pid]
+blocs = queries.members_as_of(rel, as_of)
+mine = [BLOC_LABELS[b] for b in blocs.loc[blocs["participant_id"] == pid, "bloc"]]
+st.caption(f"{ui.esc(p['official_name'])} · {ui.esc(p['kind']).replace('_', ' ')} · "
+           f"{ui.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
+           f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}")
+
+inst = queries.instruments(rel)
+rows = []
+for sel in inst["instrument_id"]:
+    s = queries.statuses(rel, sel, as_of).set_index("participant_id").loc[pid]
+    i = inst.set_index("instrument_id").loc[sel]
+    rows.append({"instrument_id": sel, "instrument": i["short_name"], "binding": "Binding" if i["legally_binding"] else "Voluntary",
+                 "status": s["status"], "status_label": s["status_label"], "date": s["action_date"],
+                 "date_precision": s["date_precision"], "verified": s["verified"] if s["status"] != "none" else True,
+                 "source_url": s["source_url"], "note": s["note"]})
+table = pd.DataFrame(rows)
+rank = {k: n for n, k in enumerate(status.STATUS_ORDER)}
+table = table.sort_values(by=["status", "instrument"], key=lambda c: c.map(rank) if c.name == "status" else c)
+have = table[table["status"] != "none"]
+c = st.columns(3)
+c[0].metric("Instruments with a record", len(have))
+c[1].metric("Binding", int((have["binding"] == "Binding").sum()))
+c[2].metric("Voluntary", int((have["binding"] == "Voluntary").sum()))
+shown = ui.verified_col(table.drop(columns=["instrument_id", "status"]))
+shown["verified"] = [v if st_ != "none" else "" for v, st_ in zip(shown["verified"], table["status"], strict=True)]
+st.dataframe(shown, hide_index=True, column_config={
+    "instrument": "Instrument", "binding": "Kind", "status_label": "Status", "date": "Date",
+    "date_precision": "Date precision", "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})
+ui.cite(view, f"Profile of {p['name']}", shown, list(have["source_url"]), key="country")
+
+st.subheader("Every recorded act, oldest first")
+hist = queries.actions_history(rel, as_of)
+hist = hist[hist["participant_id"] == pid]
+if hist.empty:
+    ui.empty(f"No recorded act by {p['name']} on or before {as_of:%d %B %Y}.")
+else:
+    st.dataframe(ui.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified",
+                                       "source_url", "note"]]),
+                 hide_index=True, column_config={"source_url": ui.link_config(), "action_date": "Date"})
+comp = queries.companies(rel)
+comp = comp[comp["hq_country"] == pid]
+if len(comp):
+    st.subheader("Companies headquartered here")
+    cols = st.columns(4)
+    for n, r in enumerate(comp.itertuples()):
+        cols[n % 4].page_link("pages/7_Company.py", label=r.name, icon=":material/business:",
+                              query_params={"company": r.company_id, "as_of": str(as_of)})
+st.caption(f"Status legend: {', '.join(STATUS_LABELS.values())}.")
+ui.sync_url(view, country=pid)

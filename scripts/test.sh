@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Debian chromium + fonts, the venv with test deps) and run the suite.
+# Extra arguments go to pytest, e.g. scripts/test.sh -m "not browser".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null
+fi
+scripts/setup.sh dev
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,36 @@
+"""Shared fixtures: a tiny DuckDB release built from tests/fixtures/sources (never the real data/)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
+
+
+@pytest.fixture(scope="session")
+def fixture_release(tmp_path_factory) -> Path:
+    """Build the fixture sources once per test session; returns the release file."""
+    data_dir = tmp_path_factory.mktemp("fixture-data")
+    path, _ = build(FIXTURE_SOURCES, data_dir)
+    return path
+
+
+@pytest.fixture
+def fixture_db(fixture_release, monkeypatch) -> Path:
+    """Point the app (ATLAS_DB) at the fixture release for one test."""
+    monkeypatch.setenv("ATLAS_DB", str(fixture_release))
+    return fixture_release
+
+
+@pytest.fixture
+def sources_copy(tmp_path) -> Path:
+    """A writable copy of the fixture sources, for tests that break them."""
+    dst = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, dst)
+    return dst
