@@ -73,8 +73,8 @@ RUN groupadd --system --gid 10001 atlas \
       --shell /usr/sbin/nologin atlas
 
 WORKDIR /app
-COPY requirements.txt /tmp/requirements.txt
-RUN pip install --no-cache-dir -r /tmp/requirements.txt && rm /tmp/requirements.txt
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
 
 # DuckDB extensions go to ~/.duckdb/extensions of the user that runs the app.
 USER 10001:10001

@@ -12,7 +12,7 @@ test-slow:
 	scripts/test.sh -m slow
 
 data:
-	.venv/bin/python -m dashboard.build
+	.venv/bin/python -m dashboard.build --keep 1
 
 check:
 	.venv/bin/python -m dashboard.build --check

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, status, ui
 
 view = ui.page("", "AI Governance Atlas")
 rel, as_of = view.rel, view.as_of
@@ -13,7 +13,7 @@ st.markdown(
     "Every dot on the map and every row in a table links to its source."
 )
 inst = queries.instruments(rel)
-inst = inst[inst["adopted_on"].isna() | (inst["adopted_on"] <= as_of)]
+inst = status.existing(inst, as_of)
 acts = queries.actions_as_of(rel, as_of)
 stances = queries.stances_as_of(rel, as_of)
 c = st.columns(5)

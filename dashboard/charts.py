@@ -119,12 +119,13 @@ def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
     return _layout(fig, "", height=max(360, 26 * len(matrix) + 160))
 
 
-def eif_progress(progress: Progress) -> go.Figure:
-    """Consents to be bound over time against the two thresholds of the stored rule."""
+def eif_progress(progress: Progress, opened_on: date | None = None) -> go.Figure:
+    """Consents to be bound over time against the two thresholds of the stored rule, from opening to the view date."""
     cons = progress.consents
     fig = go.Figure()
-    if cons:
-        xs, total, coe = [], [], []
+    if cons or opened_on:
+        start = [opened_on] if opened_on else []
+        xs, total, coe = list(start), [0] * len(start), [0] * len(start)
         t = c = 0
         for k in cons:
             t += 1
@@ -132,7 +133,12 @@ def eif_progress(progress: Progress) -> go.Figure:
             xs.append(k.on)
             total.append(t)
             coe.append(c)
-        names = [plain(k.name) + (" (what-if)" if k.hypothetical else "") for k in cons]
+        xs.append(progress.as_of)
+        total.append(t)
+        coe.append(c)
+        names = (["Opened for signature"] * len(start)
+                 + [plain(k.name) + (" (what-if)" if k.hypothetical else "") + ("" if k.verified else " (UNVERIFIED)")
+                    for k in cons] + ["View date"])
         fig.add_scatter(x=xs, y=total, mode="lines+markers", line_shape="hv", name="Ratifications / approvals",
                         line=dict(color="#0072B2", width=3), customdata=names,
                         hovertemplate="%{x|%d %b %Y}: %{y} in all<br>%{customdata}<extra></extra>")

@@ -25,6 +25,7 @@ class Consent:
     on: date
     coe_member: bool
     hypothetical: bool = False
+    verified: bool = True
 
 
 @dataclass

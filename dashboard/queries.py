@@ -131,7 +131,8 @@ def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tupl
     consents = []
     for r in hist[hist["action"].isin(CONSENT_ACTIONS)].drop_duplicates("participant_id").itertuples():
         coe = set(members_as_of(rel, r.action_date).query("bloc == 'coe'")["participant_id"])
-        consents.append(eif.Consent(r.participant_id, r.participant, r.action_date, r.participant_id in coe))
+        consents.append(eif.Consent(r.participant_id, r.participant, r.action_date, r.participant_id in coe,
+                                    verified=bool(r.verified)))
     coe_now = set(members_as_of(rel, as_of).query("bloc == 'coe'")["participant_id"])
     done = {c.participant_id for c in consents}
     for pid in what_if:
@@ -179,9 +180,7 @@ def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
         chosen = inst[inst["legally_binding"] == (sel == "binding")]
         eu = set(members_as_of(rel, as_of).query("bloc == 'eu'")["participant_id"])
         acts = actions_as_of(rel, as_of)
-        for _, i in chosen.iterrows():
-            if i["adopted_on"] is not None and i["adopted_on"] > as_of:
-                continue
+        for _, i in status.existing(chosen, as_of).iterrows():
             s = status.instrument_statuses(i, acts, eu, as_of)
             s = s[s["status"].isin(status.POSITIVE)]
             for pid in s["participant_id"].unique():

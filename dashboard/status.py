@@ -16,6 +16,19 @@ SELECTIONS = {"binding": "All binding instruments", "voluntary": "All voluntary 
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
+def first_date(inst: pd.Series):
+    """The earliest date we know the instrument existed (adopted, opened, in force or, for a vetoed bill, ended)."""
+    dates = [inst.get(c) for c in ("adopted_on", "opened_on", "in_force_on", "ended_on")]
+    dates = [d for d in dates if d is not None and not pd.isna(d)]
+    return min(dates) if dates else None
+
+
+def existing(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The instruments that existed on `as_of` (an instrument with no date at all is kept)."""
+    keep = [d is None or d <= as_of for d in (first_date(r) for _, r in instruments.iterrows())]
+    return instruments[keep]
+
+
 def _applies(inst: pd.Series, as_of: date) -> bool:
     """Is this law/regulation part of its jurisdiction's law on `as_of`? (A vetoed bill never is.)"""
     if not inst.get("jurisdiction_id") or pd.isna(inst.get("jurisdiction_id")):
@@ -71,7 +84,7 @@ def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, 
         chosen = instruments[instruments["legally_binding"] == want]
     else:
         chosen = instruments[instruments["instrument_id"] == selection]
-    chosen = chosen[chosen["adopted_on"].isna() | (chosen["adopted_on"] <= pd.Timestamp(as_of).date())]
+    chosen = existing(chosen, as_of)
     parts = [instrument_statuses(inst, actions, eu, as_of) for _, inst in chosen.iterrows()]
     parts = [p for p in parts if len(p)]
     cols = ["participant_id", "status", "action", "action_date", "date_precision", "source_url", "verified", "note",

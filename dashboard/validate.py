@@ -401,7 +401,7 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
     _cross_checks(src, parsed)
     src.tables = {name: pd.DataFrame(rows) for name, rows in parsed.items()}
     src.tables["states"] = st
-    for name in ("schema.sql",):
+    for name in ("schema.sql", "views.sql"):
         digest.update((config.ROOT / "dashboard" / name).read_bytes())
     from dashboard.participants import library_versions
 

@@ -46,6 +46,10 @@ c[0].metric("Ratifications / approvals", f"{prog.parties} / {r.parties_required}
 c[0].progress(min(1.0, prog.parties / r.parties_required))
 c[1].metric("… of which Council of Europe member states", f"{prog.coe_parties} / {r.min_coe_members}")
 c[1].progress(min(1.0, prog.coe_parties / r.min_coe_members) if r.min_coe_members else 1.0)
+unverified = [k.name for k in prog.consents if not k.verified]
+if unverified:
+    st.caption(f"Counted but not yet verified against an official source: {ui.esc(', '.join(unverified))} "
+               "(see Data & sources).")
 hyp = " (with the what-if)" if prog.hypothetical else ""
 if prog.in_force:
     st.success(f"In force since {prog.in_force_on:%d %B %Y}{hyp}.")
@@ -55,7 +59,7 @@ elif prog.in_force_on:
 else:
     st.error(f"Not in force on {as_of:%d %B %Y}{hyp}. Needs {prog.missing_parties} more ratification(s)"
              + (f", including {prog.missing_coe} more by Council of Europe member states." if prog.missing_coe else "."))
-st.plotly_chart(charts.eif_progress(prog), key="eif")
+st.plotly_chart(charts.eif_progress(prog, t["opened_on"]), key="eif")
 
 st.subheader("Who has ratified, who has only signed")
 if sig.empty:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import charts, queries, state, status, ui
 from dashboard.config import BLOC_LABELS
 
 BLOCS = {"all": "All states"} | {k: v for k, v in BLOC_LABELS.items()}
@@ -17,7 +17,7 @@ def spec(rel, info):
 view = ui.page("Binding_vs_voluntary", "Binding vs voluntary", spec)
 rel, as_of = view.rel, view.as_of
 inst = queries.instruments(rel)
-inst = inst[inst["adopted_on"].isna() | (inst["adopted_on"] <= as_of)]
+inst = status.existing(inst, as_of)
 st.markdown("**Binding** instruments create legal obligations (treaties, regulations, laws, executive orders; a bill "
             "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions).")
 c = st.columns(2)

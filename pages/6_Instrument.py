@@ -1,5 +1,6 @@
 """Instrument profile: what it is, binding or not, its signatories (table and map) and its timeline."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, maps, queries, state, ui
@@ -30,7 +31,7 @@ facts = [f"Issuer: {i['issuer']}" if isinstance(i["issuer"], str) else None,
 st.text("\n".join(f for f in facts if f))
 if ui.safe_url(i["source_url"]):
     st.link_button("Official text or page ↗", i["source_url"])
-if i["eif_parties_required"] == i["eif_parties_required"] and i["eif_parties_required"]:
+if pd.notna(i["eif_parties_required"]):
     st.page_link("pages/2_Entry_into_force.py", label="Progress toward entry into force", icon=":material/hourglass_top:",
                  query_params={"instrument": iid, "as_of": str(as_of)})
 

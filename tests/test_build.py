@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from dashboard import config, db
+from dashboard.build import build
 from tests.conftest import FIXTURE_SOURCES
 from tests.test_build_errors import cell, run_build, snapshot
 
@@ -95,21 +96,23 @@ def test_force_and_keep(data_dir: Path, sources_copy: Path):
     assert served.stat().st_ino != ino
     assert releases(data_dir) == [served.name]
 
-    # Two new source versions with --keep 2: the served release and the newest previous one remain.
-    names = [served.name]
-    for i in range(2):
-        cell(A, 2, "note", f"Opening-day signatory (Vilnius) v{i}")(sources_copy)
-        res = run_build(sources_copy, data_dir, "--keep", "2")
-        assert res.returncode == 0 and res.stdout.startswith("published "), res.stderr
-        names.append(Path(pointer(data_dir).strip()).name)
-        assert len(set(names)) == len(names)
-        assert releases(data_dir) == sorted(names[-2:])
-        assert not list(data_dir.glob(".*")) and not list((data_dir / "releases").glob(".*"))
+    # A new source version (published in-process, keep=2: nothing pruned yet), then another with --keep 2:
+    # the served release and the newest previous one remain.
+    cell(A, 2, "note", "Opening-day signatory (Vilnius) v1")(sources_copy)
+    v1, wrote = build(sources_copy, data_dir, keep=2)
+    assert wrote and releases(data_dir) == sorted([served.name, v1.name])
+    cell(A, 2, "note", "Opening-day signatory (Vilnius) v2")(sources_copy)
+    res = run_build(sources_copy, data_dir, "--keep", "2")
+    assert res.returncode == 0 and res.stdout.startswith("published "), res.stderr
+    v2 = data_dir / pointer(data_dir).strip()
+    assert len({served.name, v1.name, v2.name}) == 3
+    assert releases(data_dir) == sorted([v1.name, v2.name])
+    assert not list(data_dir.glob(".*")) and not list((data_dir / "releases").glob(".*"))
 
     # --force --keep 1 leaves only the served file.
     res = run_build(sources_copy, data_dir, "--force", "--keep", "1")
     assert res.returncode == 0, res.stderr
-    assert releases(data_dir) == [names[-1]]
+    assert releases(data_dir) == [v2.name]
 
 
 # --- crash safety ---------------------------------------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""Shared helpers for the benchmark: paths, statistics, servers, floor app dirs, process memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+FLOORS = BENCH / "floors"
+PY = sys.executable
+SHARED_LINK = {"instrument": "cets-225", "as_of": "2026-06-30"}
+
+
+def real_release() -> Path:
+    """The release named by data/CURRENT."""
+    return (ROOT / "data" / (ROOT / "data" / "CURRENT").read_text().strip()).resolve()
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def pct(xs, q: float):
+    """q-th percentile (0..100), linear interpolation between closest ranks."""
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    if len(xs) == 1:
+        return xs[0]
+    k = (len(xs) - 1) * q / 100
+    f = int(k)
+    c = min(f + 1, len(xs) - 1)
+    return xs[f] + (xs[c] - xs[f]) * (k - f)
+
+
+def summary(xs) -> dict:
+    xs = [x for x in xs if x is not None]
+    return {"n": len(xs), "median": median(xs), "p50": pct(xs, 50), "p95": pct(xs, 95),
+            "min": min(xs) if xs else None, "max": max(xs) if xs else None, "raw": [round(x, 2) for x in xs]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def log(*a) -> None:
+    print(time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- process memory (no psutil needed)
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            if int(parts[1]) == pid:
+                kids.append(int(d))
+        except OSError:
+            continue
+    return kids
+
+
+def rss_tree_mb(pid: int) -> float | None:
+    """VmRSS of `pid` and all its descendants, in MB."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            if p == pid:
+                return None
+            continue
+        todo += _children(p)
+    return total / 1024
+
+
+# ---------------------------------------------------------------- servers
+
+class Server:
+    """`streamlit run script` in `cwd`, own process group, loopback only; ready when /_stcore/health says ok."""
+
+    def __init__(self, script: str, cwd: Path, env: dict | None = None, name: str = "app"):
+        self.script, self.cwd, self.name = script, Path(cwd), name
+        self.port = free_port()
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.proc: subprocess.Popen | None = None
+        self.logfile = Path(tempfile.gettempdir()) / f"bench-server-{name}-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> "Server":
+        cmd = [PY, "-m", "streamlit", "run", self.script, "--server.address", "127.0.0.1",
+               "--server.port", str(self.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+        self._log = open(self.logfile, "w")
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server {self.name} exited: see {self.logfile}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        self.startup_s = time.monotonic() - t0
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server {self.name} not healthy after {timeout}s")
+
+    def rss_mb(self) -> float | None:
+        return rss_tree_mb(self.proc.pid) if self.proc else None
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(5)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def app_server(db: Path) -> Server:
+    """The real app (streamlit_app.py, cwd = repo root so .streamlit/config.toml applies)."""
+    return Server("streamlit_app.py", ROOT, {"ATLAS_DB": str(db)}, name="app")
+
+
+# ---------------------------------------------------------------- floors
+
+FLOOR_SCRIPTS = {"empty": "empty.py", "deck_only": "deck_only.py", "plotly_only": "plotly_only.py",
+                 "naive_peer": "naive_peer.py"}
+
+
+def prepare_floor_data(db: Path, out: Path) -> dict:
+    """Pickle what the component floors draw (statuses for the shared deep link, instruments), computed once with
+    the app's own functions, so a floor page measures only the component."""
+    code = f"""
+import json, pickle, sys, warnings, logging
+logging.disable(logging.WARNING)
+warnings.filterwarnings("ignore")
+import os
+os.environ["ATLAS_DB"] = {str(db)!r}
+from datetime import date
+from dashboard import queries
+rel = queries.current_release()
+as_of = date.fromisoformat({SHARED_LINK['as_of']!r})
+st = queries.statuses(rel, {SHARED_LINK['instrument']!r}, as_of)
+inst = queries.instruments(rel)
+pickle.dump({{"statuses": st, "instruments": inst, "as_of": as_of}}, open({str(out)!r}, "wb"))
+print(json.dumps({{"statuses_rows": len(st), "instruments_rows": len(inst)}}))
+"""
+    r = subprocess.run([PY, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       capture_output=True, text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def floor_dir(db: Path):
+    """A temp app dir per floor run: the floor scripts, symlinks to the app's .streamlit/ (same config) and static/
+    (same static serving), and the pickled data the component floors read."""
+    d = Path(tempfile.mkdtemp(prefix="bench-floors-"))
+    try:
+        (d / ".streamlit").symlink_to(ROOT / ".streamlit")
+        (d / "static").symlink_to(ROOT / "static")
+        for f in FLOORS.glob("*.py"):
+            shutil.copy(f, d / f.name)
+        prepare_floor_data(db, d / "floor_data.pkl")
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def floor_server(d: Path, name: str, db: Path) -> Server:
+    return Server(FLOOR_SCRIPTS[name], d, {"ATLAS_DB": str(db), "BENCH_FLOOR_DATA": str(d / "floor_data.pkl")},
+                  name=name)

@@ -1,0 +1,180 @@
+"""Harness for the real-browser tests: a Streamlit server on a free port, headless Debian Chromium, network guard.
+
+Nothing here asserts; tests/test_browser.py does. Kept separate so a maintainer can drive the app by hand:
+
+    from tests.browser_utils import AtlasServer, launch_chromium
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(os.environ.get("ATLAS_SHOTS", "/tmp/atlas-shots"))
+LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+# Streamlit's own frontend asks Google Fonts for its Material icon font; that is Streamlit, not the Atlas.
+STREAMLIT_OWN = ("https://fonts.gstatic.com/",)
+PAGE_TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AtlasServer:
+    """`streamlit run streamlit_app.py` on 127.0.0.1:<free port> against one release (ATLAS_DB), in its own process
+    group so stopping it stops everything it started."""
+
+    def __init__(self, db: Path, log_dir: Path | None = None):
+        self.db = Path(db)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = (log_dir or Path("/tmp")) / f"atlas-streamlit-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "AtlasServer":
+        env = {**os.environ, "ATLAS_DB": str(self.db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+               "PYTHONUNBUFFERED": "1"}
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(self.port), "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    def wait_healthy(self, timeout: float = 90) -> None:
+        """Poll /_stcore/health with urllib only (no page request, so a browser's first request stays the first)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc and self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"streamlit not healthy after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=5)
+
+    def __enter__(self) -> "AtlasServer":
+        self.start()
+        try:
+            self.wait_healthy()
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch_chromium(pw):
+    return pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class NetGuard:
+    """Aborts every request that would leave the machine and records it."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def install(self, context) -> "NetGuard":
+        def handle(route):
+            url = route.request.url
+            if url.startswith(LOCAL_PREFIXES):
+                route.continue_()
+            else:
+                self.blocked.append(url)
+                route.abort()
+
+        context.route("**/*", handle)
+        return self
+
+    @property
+    def foreign(self) -> list[str]:
+        """Blocked requests that are not Streamlit's own icon font."""
+        return [u for u in self.blocked if not u.startswith(STREAMLIT_OWN)]
+
+
+def new_context(browser, guard: bool = True):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB", timezone_id="UTC")
+    ctx.set_default_timeout(PAGE_TIMEOUT_MS)
+    net = NetGuard().install(ctx) if guard else None
+    return ctx, net
+
+
+def wait_ready(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the page has a title and Streamlit has finished running the script."""
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Streamlit shows a 'running' status widget while the script runs; wait for it to be gone (and stay gone)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet = 0
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]') "
+            "|| document.querySelectorAll('[data-stale=\"true\"]').length > 0")
+        quiet = 0 if running else quiet + 1
+        if quiet >= 3:
+            return
+        page.wait_for_timeout(250)
+    raise TimeoutError("the Streamlit script never finished running")
+
+
+def wait_charts(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> dict[str, int]:
+    """Wait for every Plotly chart to have drawn its SVG and every deck.gl map to have a canvas; returns counts."""
+    page.wait_for_function(
+        """() => {
+            const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+            const decks = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
+            return plots.every(p => p.querySelector('.js-plotly-plot .main-svg'))
+                && decks.every(d => d.querySelector('canvas'));
+        }""", timeout=timeout_ms)
+    return page.evaluate("""() => ({
+        plotly: document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot').length,
+        deck: document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas').length})""")
+
+
+def shot(page, name: str, locator=None) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    (locator or page).screenshot(path=str(path))
+    return path

@@ -1,0 +1,101 @@
+"""Unit tests of the pure pieces: entry-into-force arithmetic, URL state, URL checks, map colours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import eif, maps, state
+from dashboard.validate import check_url
+
+CETS = eif.Rule(parties_required=5, min_coe_members=3, delay_months=3)
+
+
+@pytest.mark.parametrize(("met", "expected"), [
+    (date(2026, 5, 15), date(2026, 9, 1)),   # three months end 15 Aug -> first day of the following month
+    (date(2026, 1, 31), date(2026, 5, 1)),   # period ends end of April -> 1 May
+    (date(2026, 10, 1), date(2027, 2, 1)),   # year boundary
+    (date(2026, 12, 31), date(2027, 4, 1)),
+])
+def test_entry_into_force_date(met, expected):
+    assert eif.entry_into_force_date(met, 3) == expected
+
+
+def _c(pid, d, coe, hyp=False):
+    return eif.Consent(pid, pid, d, coe, hypothetical=hyp)
+
+
+def test_both_conditions_are_needed():
+    # Five consents but only two by member states: not met, however many non-members ratify.
+    cons = [_c("EU", date(2026, 5, 15), False), _c("USA", date(2026, 6, 1), False), _c("JPN", date(2026, 6, 2), False),
+            _c("NOR", date(2026, 6, 3), True), _c("GBR", date(2026, 6, 4), True)]
+    p = eif.progress(CETS, cons, date(2026, 11, 23))
+    assert (p.parties, p.coe_parties, p.met_on) == (5, 2, None)
+    assert (p.missing_parties, p.missing_coe) == (0, 1)
+    p2 = eif.progress(CETS, [*cons, _c("AND", date(2026, 7, 10), True)], date(2026, 11, 23))
+    assert p2.met_on == date(2026, 7, 10) and p2.in_force_on == date(2026, 11, 1) and p2.in_force
+
+
+def test_consents_after_the_view_date_do_not_count():
+    cons = [_c("EU", date(2026, 5, 15), False), _c("NOR", date(2027, 1, 1), True)]
+    p = eif.progress(CETS, cons, date(2026, 12, 1))
+    assert (p.parties, p.coe_parties) == (1, 0)
+
+
+def test_projected_but_not_yet_in_force():
+    cons = [_c(x, date(2026, 11, 2), True) for x in ("A", "B", "C", "D", "E")]
+    p = eif.progress(CETS, cons, date(2026, 11, 23))
+    assert p.in_force_on == date(2027, 3, 1) and not p.in_force
+
+
+SPEC = [state.Param("as_of", date(2026, 11, 23), kind="date", lo=date(2015, 1, 1), hi=date(2026, 11, 23)),
+        state.Param("instrument", "cets-225", choices=lambda: {"cets-225", "eu-ai-act"}),
+        state.Param("whatif", (), kind="multi", choices=lambda: {"GBR", "NOR"})]
+
+
+@pytest.mark.parametrize("query", [
+    {"instrument": ["nope"]}, {"instrument": ["cets-225", "eu-ai-act"]}, {"as_of": ["2099-01-01"]},
+    {"as_of": ["2026-02-30"]}, {"as_of": ["20260101"]}, {"instrument": ["x" * 10_000]},
+    {"instrument": ["cets-225\x00"]}, {"instrument": ["сets-225"]}, {"whatif": ["GBR,XXX"]}, {"whatif": ["GBR,GBR"]},
+    {"instrument": ["cets-225\u202e"]}, {"as_of": ["' OR 1=1 --"]},
+])
+def test_invalid_values_fall_back_to_defaults(query):
+    parsed = state.parse(SPEC, query)
+    name = next(iter(query))
+    assert parsed.values[name] == next(p.default for p in SPEC if p.name == name)
+    assert parsed.reset == [name] and parsed.notice
+    assert str(query[name][0]) not in parsed.notice  # the rejected value is never echoed
+
+
+def test_valid_values_and_unknown_keys():
+    parsed = state.parse(SPEC, {"as_of": ["2025-01-01"], "whatif": ["NOR,GBR"], "evil": ["<script>"], "x": ["1"]})
+    assert parsed.values == {"as_of": date(2025, 1, 1), "instrument": "cets-225", "whatif": ("GBR", "NOR")}
+    assert parsed.unknown == 2 and "<script>" not in (parsed.notice or "")
+
+
+def test_view_url_is_explicit_and_strips_the_current_page():
+    state.register_page_paths(["World_map", "Entry_into_force"])
+    url = state.view_url("http://host:8501/World_map?old=1", "Entry_into_force",
+                         {"instrument": "cets-225", "as_of": date(2026, 1, 1), "whatif": ("GBR", "NOR")})
+    assert url == "http://host:8501/Entry_into_force?instrument=cets-225&as_of=2026-01-01&whatif=GBR%2CNOR"
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("https://www.coe.int/en/web/conventions", True), ("http://example.org/a?b=c", True),
+    ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("JAVASCRIPT:alert(1)", False),
+    ("ftp://example.org/x", False), ("data:text/html,x", False), ("https://exa mple.org", False),
+    ("https://localhost", False), ("//example.org", False), ("https://example.org/<script>", False), ("", False),
+])
+def test_check_url(url, ok):
+    assert (check_url(url) is None) is ok
+
+
+def test_fill_expression_colours_each_status_and_carries_no_geometry():
+    df = pd.DataFrame({"participant_id": ["FRA", "NOR", "CHN"], "status": ["member_bound", "signed", "none"]})
+    expr = maps.fill_expression(df)
+    idx, _ = maps.shape_index()
+    assert f"properties.i=={idx['NOR']}" in expr and f"properties.i=={idx['FRA']}" in expr
+    assert f"properties.i=={idx['CHN']}" not in expr  # "none" is the fallback colour
+    assert "coordinates" not in expr and len(expr) < 200

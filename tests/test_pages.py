@@ -1,0 +1,190 @@
+"""Every page under AppTest on the fixture release: what it shows, how widgets and URLs change it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_utils import PAGE_FILES, run_page, texts
+
+pytestmark = pytest.mark.usefixtures("fixture_db")
+
+CETS_OPENING_DAY = {"Andorra", "Georgia", "Iceland", "Norway", "Republic of Moldova", "San Marino", "United Kingdom",
+                    "Israel", "United States"}  # + the European Union, shown beside the map as an organisation
+
+
+def _frame(at, column: str):
+    """The first dataframe on the page that has `column`."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no dataframe with column {column!r}; have {[list(d.value.columns) for d in at.dataframe]}")
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_runs_and_shows_the_as_of_date(page):
+    at = run_page(page)
+    assert not at.exception, at.exception
+    assert "30 June 2026" in texts(at), "the dataset's as-of date must be on every page"
+    assert at.title, "every page has a title"
+
+
+def test_overview_headline_numbers():
+    at = run_page()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Instruments"] == "6"
+    assert metrics["Binding"] == "3"  # CETS 225, EU AI Act, SB 1047 (a bill is classed by what it would have been)
+    assert metrics["Voluntary"] == "3"
+    assert metrics["Companies with a stance"] == "10"
+
+
+def test_overview_as_of_recomputes_counts():
+    at = run_page(query={"as_of": "2023-12-31"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Instruments"] == "1"  # only the Bletchley Declaration was adopted by then (of the fixture's six)
+    assert "as it stood on 31 December 2023" in texts(at)
+
+
+def test_map_cets_signatories_on_opening_day():
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225", "as_of": "2024-09-05"})
+    table = _frame(at, "participant_id")
+    states = set(table.loc[table["status_label"] == "Signed", "name"])
+    assert states == CETS_OPENING_DAY
+    assert set(table["action_date"].astype(str)) == {"2024-09-05"}
+    orgs = at.dataframe[0].value
+    assert list(orgs["name"]) == ["European Union"] and list(orgs["status_label"]) == ["Signed"]
+
+
+def test_map_cets_on_dataset_date_flags_unverified_rows():
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    table = _frame(at, "participant_id")
+    assert len(table) == 20  # 21 signatories by 30 June 2026: 20 states here, the EU beside the map
+    unverified = set(table.loc[table["verified"] == "UNVERIFIED", "name"])
+    assert unverified == {"Albania", "Bosnia and Herzegovina", "North Macedonia"}
+    orgs = at.dataframe[0].value
+    assert orgs.loc[0, "status_label"] == "Ratified / approved"  # EU approval 2026-05-15 (unverified)
+    assert orgs.loc[0, "verified"] == "UNVERIFIED"
+
+
+def test_map_eu_regulation_applies_in_member_states_not_in_the_uk():
+    at = run_page("pages/1_World_map.py", {"instrument": "eu-ai-act"})
+    table = _frame(at, "participant_id")
+    members = set(table.loc[table["status_label"] == "Applies as EU member", "name"])
+    assert len(members) == 27 and "France" in members and "United Kingdom" not in members
+
+
+def test_map_selectbox_change_updates_table_and_url():
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    before = len(_frame(at, "participant_id"))
+    at.selectbox(key="instrument").select("bletchley-declaration").run()
+    after = _frame(at, "participant_id")
+    assert len(after) != before and "China" in set(after["name"])
+    assert at.query_params["instrument"] == "bletchley-declaration"
+
+
+def test_entry_into_force_counts_and_status():
+    at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225"})
+    assert [m.value for m in at.metric] == ["1 / 5", "0 / 3"]
+    assert "Not in force on 30 June 2026" in texts(at)
+    assert "European Union" in texts(at)  # named as counted but unverified
+    sig = _frame(at, "could_tip")
+    assert set(sig.loc[sig["status"] == "Ratified / approved", "participant"]) == {"European Union"}
+    tippers = set(sig.loc[sig["could_tip"], "participant"])
+    assert {"United Kingdom", "Norway", "Andorra"} <= tippers and "United States" not in tippers
+
+
+def test_entry_into_force_before_the_eu_approval():
+    at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225", "as_of": "2025-01-01"})
+    assert [m.value for m in at.metric] == ["0 / 5", "0 / 3"]
+
+
+def test_what_if_moves_the_projected_date():
+    at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225", "whatif": "GBR,NOR,AND,SMR"})
+    assert [m.value for m in at.metric] == ["5 / 5", "4 / 3"]
+    assert "01 October 2026" in texts(at)  # met 30 June 2026 -> +3 months -> first day of the following month
+    at2 = run_page("pages/2_Entry_into_force.py",
+                   {"instrument": "cets-225", "whatif": "GBR,NOR,AND,SMR", "as_of": "2026-05-20"})
+    assert "01 September 2026" in texts(at2)  # the same ratifications on 20 May move it a month earlier
+
+
+def test_what_if_widget_change_moves_counts():
+    at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225"})
+    at.multiselect(key="whatif").select("GBR").select("NOR").run()
+    assert [m.value for m in at.metric] == ["3 / 5", "2 / 3"]
+    assert at.query_params["whatif"] == "GBR,NOR"
+
+
+def test_binding_vs_voluntary_filters_change_counts():
+    at = run_page("pages/3_Binding_vs_voluntary.py")
+    all_states = _frame(at, "Binding")
+    at_coe = run_page("pages/3_Binding_vs_voluntary.py", {"bloc": "coe"})
+    coe_states = _frame(at_coe, "Binding")
+    assert 0 < len(coe_states) < len(all_states)
+    assert "China" in set(all_states["name"]) and "China" not in set(coe_states["name"])
+    at_asia = run_page("pages/3_Binding_vs_voluntary.py", {"region": "Asia"})
+    assert set(_frame(at_asia, "Binding")["region"]) == {"Asia"}
+
+
+def test_corporate_stances_matrix_and_filters():
+    at = run_page("pages/4_Corporate_stances.py")
+    table = _frame(at, "quote")
+    pact = table[table["instrument"] == "EU AI Pact"]
+    assert set(pact.loc[pact["stance"] == "signed", "company"]) >= {"Microsoft", "Google (Alphabet)", "OpenAI",
+                                                                      "Amazon"}
+    assert set(pact.loc[pact["stance"] == "declined", "company"]) >= {"Meta", "Apple", "Mistral AI", "Anthropic"}
+    meta = pact[pact["company"] == "Meta"].iloc[0]
+    assert "AI Pact" in meta["quote"]
+    declined = run_page("pages/4_Corporate_stances.py", {"stance": "declined"})
+    assert set(_frame(declined, "quote")["company"]) < set(table["company"])
+
+
+def test_country_profile_lists_every_instrument():
+    at = run_page("pages/5_Country.py", {"country": "NOR"})
+    table = _frame(at, "binding")
+    assert len(table) == 6  # every instrument of the fixture, with "No record" where none
+    row = table[table["instrument"].str.contains("CETS 225")].iloc[0]
+    assert row["status_label"] == "Signed" and str(row["date"]) == "2024-09-05"
+    assert at.selectbox(key="country").value == "NOR"
+
+
+def test_instrument_profile_shows_stances_and_timeline():
+    at = run_page("pages/6_Instrument.py", {"instrument": "eu-ai-pact"})
+    stances = _frame(at, "quote")
+    assert {"Meta", "Microsoft"} <= set(stances["company"])
+    assert "Voluntary" in [m.value for m in at.metric]
+
+
+def test_company_profile_and_home_state():
+    at = run_page("pages/7_Company.py", {"company": "meta"})
+    stances = _frame(at, "quote")
+    assert "declined" in set(stances["stance"])
+    home = _frame(at, "home state status")
+    assert "CETS 225" in " ".join(home["instrument"])  # the United States signed CETS 225
+
+
+def test_data_page_lists_unverified_rows_and_sources():
+    at = run_page("pages/8_Data_and_sources.py")
+    unv = _frame(at, "row_kind")
+    assert "North Macedonia" in set(unv["subject"])
+    files = _frame(at, "producer")
+    assert "actions/main.csv" in set(files["path"])
+    assert len(at.get("download_button")) >= 3
+
+
+def test_url_round_trip_restores_the_same_view():
+    query = {"instrument": "cets-225", "as_of": "2025-06-01", "whatif": "NOR"}
+    at = run_page("pages/2_Entry_into_force.py", query)
+    canonical = dict(at.query_params.items())
+    assert canonical == query
+    again = run_page("pages/2_Entry_into_force.py", canonical)
+    assert [m.value for m in again.metric] == [m.value for m in at.metric]
+    assert again.multiselect(key="whatif").value == ["NOR"]
+
+
+def test_tampered_parameters_fall_back_with_a_notice():
+    at = run_page("pages/1_World_map.py", {"instrument": "<script>alert(1)</script>", "as_of": "2099-01-01",
+                                             "evil": "x"})
+    assert not at.exception
+    assert at.selectbox(key="instrument").value == "cets-225"
+    notice = " ".join(i.value for i in at.info)
+    assert "reset to defaults: as_of, instrument" in notice and "1 unknown link parameter" in notice
+    assert "<script>" not in texts(at) and "2099" not in texts(at)
