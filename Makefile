@@ -1,15 +1,15 @@
-# Every command the README names. `make test` is what CI runs (.ci/run).
-.PHONY: run test test-slow data check bench lint
+# Shortcuts for the commands the README names. CI runs .ci/run, which runs `bash scripts/test.sh`.
+.PHONY: run test test-slow data check bench
 
 run:
-	scripts/setup.sh
+	bash scripts/setup.sh
 	.venv/bin/python -m streamlit run streamlit_app.py
 
 test:
-	scripts/test.sh -m "not slow"
+	bash scripts/test.sh
 
 test-slow:
-	scripts/test.sh -m slow
+	bash scripts/test.sh -m slow
 
 data:
 	.venv/bin/python -m dashboard.build --keep 1
@@ -18,5 +18,5 @@ check:
 	.venv/bin/python -m dashboard.build --check
 
 bench:
-	scripts/setup.sh dev
+	bash scripts/setup.sh dev
 	.venv/bin/python -m bench.run

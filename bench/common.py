@@ -28,6 +28,16 @@ def real_release() -> Path:
     return (ROOT / "data" / (ROOT / "data" / "CURRENT").read_text().strip()).resolve()
 
 
+def snapshot_release() -> tuple[Path, str]:
+    """A private copy of the real release in /tmp, so a rebuild of data/ during the run cannot move it away.
+    Returns (copy, original file name)."""
+    src = real_release()
+    dst = Path(tempfile.gettempdir()) / f"bench-release-{src.name}"
+    if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+        shutil.copy(src, dst)
+    return dst, src.name
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None

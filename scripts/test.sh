@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian chromium + fonts, the venv with test deps) and run the suite.
-# Extra arguments go to pytest, e.g. scripts/test.sh -m "not browser".
+# With no arguments it runs everything except the slow load tests; extra arguments go to pytest instead,
+# e.g. scripts/test.sh -m slow, or scripts/test.sh tests/test_pages.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -9,4 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null
 fi
 scripts/setup.sh dev
+if [ $# -eq 0 ]; then set -- -m "not slow"; fi
 exec .venv/bin/python -m pytest "$@"
