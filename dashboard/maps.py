@@ -27,10 +27,14 @@ SMALL_AREA = 1.5
 
 
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation (Streamlit sends `to_json()` as is)."""
+    """A Deck whose JSON has no indentation (Streamlit sends `to_json()` as is), computed once per deck."""
 
     def to_json(self) -> str:  # noqa: D102
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+        cached = self.__dict__.get("_atlas_json")
+        if cached is None:
+            cached = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+            self.__dict__["_atlas_json"] = cached
+        return cached
 
 
 @lru_cache(maxsize=1)
@@ -78,11 +82,9 @@ def fill_expression(statuses: pd.DataFrame) -> str:
     return expr
 
 
-def _date_label(r) -> str:
-    d = getattr(r, "action_date", None)
+def _date_label(d, prec) -> str:
     if d is None or pd.isna(d):
         return ""
-    prec = getattr(r, "date_precision", "day")
     if prec == "on_or_before":
         return f" · on or before {d:%d %b %Y}"
     if prec == "month":
@@ -95,25 +97,20 @@ def _date_label(r) -> str:
 def markers(statuses: pd.DataFrame) -> list[dict]:
     """One marker per state with a record, plus every microstate; tooltip fields are plain text."""
     _, area = shape_index()
-    out = []
-    for r in statuses.itertuples():
-        if pd.isna(r.lon) or pd.isna(r.lat):
-            continue
-        small = area.get(r.participant_id, 0.0) < SMALL_AREA
-        if r.status == "none" and not small:
-            continue
-        unverified = r.status != "none" and not bool(r.verified)
-        extra = f" ({r.n_instruments} instruments)" if getattr(r, "n_instruments", 0) > 1 else ""
-        out.append({
-            "id": r.participant_id,
-            "name": r.name,
-            "status_label": STATUS_LABELS[r.status] + extra + (" · UNVERIFIED" if unverified else ""),
-            "date_label": _date_label(r),
-            "position": [round(float(r.lon), 3), round(float(r.lat), 3)],
-            "color": _rgba(r.status, 255),
-            "radius": (7 if r.status != "none" else 4) if small else 4,
-        })
-    return out
+    df = statuses[statuses["lon"].notna() & statuses["lat"].notna()]
+    small = df["participant_id"].map(area).fillna(0.0) < SMALL_AREA
+    df = df[(df["status"] != "none") | small]
+    small = small[df.index]
+    n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
+    labels = df["status"].map(STATUS_LABELS) + [f" ({k} instruments)" if k > 1 else "" for k in n] + [
+        " · UNVERIFIED" if s != "none" and not bool(v) else "" for s, v in zip(df["status"], df["verified"], strict=True)]
+    dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
+    return [
+        {"id": pid, "name": name, "status_label": lab, "date_label": dl, "position": [round(float(x), 3), round(float(y), 3)],
+         "color": _rgba(st, 255), "radius": (7 if st != "none" else 4) if sm else 4}
+        for pid, name, lab, dl, x, y, st, sm in zip(df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"],
+                                                   df["status"], small, strict=True)
+    ]
 
 
 def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:

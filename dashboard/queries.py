@@ -237,3 +237,96 @@ def release_bytes(rel: db.Release) -> bytes | None:
     if rel.kind != "file":
         return None
     return Path(rel.location).read_bytes()
+
+
+# --- Cached views: figures and decks are built once per (release, settings) and shared read-only --------------
+# Building a Plotly figure or a pydeck Deck costs 20-60 ms; Streamlit only reads them (to_dict / to_json), so one
+# object can serve every session that asks for the same view.
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def map_deck(rel: db.Release, selection: str, as_of: date):
+    from dashboard import maps
+
+    return maps.world_map(statuses(rel, selection, as_of))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def legend_figure(rel: db.Release, selection: str, as_of: date):
+    from dashboard import charts, maps
+
+    return charts.status_legend(maps.legend(statuses(rel, selection, as_of)))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def instrument_figures(rel: db.Release, as_of: date):
+    from dashboard import charts
+
+    inst = status.existing(instruments(rel), as_of)
+    return charts.instruments_over_time(inst), charts.instruments_by_kind(inst)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def commitments_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
+    cc = commitments_by_country(rel, as_of)
+    if bloc != "all":
+        mem = members_as_of(rel, as_of)
+        cc = cc[cc["participant_id"].isin(mem.loc[mem["bloc"] == bloc, "participant_id"])]
+    if region != "all":
+        cc = cc[cc["region"] == region]
+    return cc
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def stances_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
+    """Stances of companies headquartered in the bloc/region (by the company's headquarters country)."""
+    df = stances_as_of(rel, as_of)
+    if bloc != "all":
+        mem = members_as_of(rel, as_of)
+        df = df[df["hq_country"].isin(mem.loc[mem["bloc"] == bloc, "participant_id"])]
+    if region != "all":
+        regs = participants(rel).set_index("participant_id")["region"]
+        df = df[df["hq_country"].map(regs) == region]
+    return df
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def commitment_figures(rel: db.Release, as_of: date, bloc: str, region: str):
+    from dashboard import charts
+
+    cc = commitments_filtered(rel, as_of, bloc, region)
+    sf = stances_filtered(rel, as_of, bloc, region)
+    return (charts.country_commitments(cc) if ((cc["Binding"] + cc["Voluntary"]) > 0).any() else None,
+            charts.company_stances(sf) if len(sf) else None)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def eif_figure(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[str, ...]):
+    from dashboard import charts
+
+    opened = instruments(rel).set_index("instrument_id").loc[instrument_id, "opened_on"]
+    return charts.eif_progress(eif_progress(rel, instrument_id, as_of, what_if), opened)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def events_figure(rel: db.Release, instrument_id: str, as_of: date):
+    from dashboard import charts
+
+    ev = events(rel, as_of)
+    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
+    """One row per instrument: the participant's status on it on `as_of` (with 'none' where it has no record)."""
+    rows = []
+    for _, i in instruments(rel).iterrows():
+        s = statuses(rel, i["instrument_id"], as_of).set_index("participant_id").loc[participant_id]
+        rows.append({"instrument_id": i["instrument_id"], "instrument": i["short_name"],
+                     "binding": "Binding" if i["legally_binding"] else "Voluntary", "status": s["status"],
+                     "status_label": s["status_label"], "date": s["action_date"], "date_precision": s["date_precision"],
+                     "verified": bool(s["verified"]) if s["status"] != "none" else None,
+                     "source_url": s["source_url"], "note": s["note"]})
+    df = pd.DataFrame(rows)
+    rank = {k: n for n, k in enumerate(status.STATUS_ORDER)}
+    return df.assign(_r=df["status"].map(rank)).sort_values(["_r", "instrument"]).drop(columns="_r").reset_index(drop=True)

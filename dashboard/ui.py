@@ -17,7 +17,6 @@ import streamlit as st
 from dashboard import queries, state
 from dashboard.config import ATLAS_NAME
 from dashboard.db import DatasetUnavailable, Release
-from dashboard.validate import check_url
 
 # (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
 # the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
@@ -42,9 +41,12 @@ def esc(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::\d+)?(?:[/?#][^\s<>\"\\]*)?")
+
+
 def safe_url(url: Any) -> str | None:
     """The URL if it is a plain http(s) link, else None (never hand a javascript: link to the browser)."""
-    return url if isinstance(url, str) and check_url(url) is None else None
+    return url if isinstance(url, str) and _SAFE_URL.fullmatch(url) else None
 
 
 @dataclass
@@ -161,7 +163,8 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
         st.caption("Citation")
         st.code("\n".join(lines), language=None, wrap_lines=True)
     if df is not None:
-        cols[1].download_button(":material/download: CSV of this table", df.to_csv(index=False).encode("utf-8"),
+        # Deferred: the CSV is made only when the reader clicks (saves a to_csv on every rerun).
+        cols[1].download_button(":material/download: CSV of this table", lambda: df.to_csv(index=False).encode("utf-8"),
                                 file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
                                 mime="text/csv", key=f"csv-{key}", on_click="ignore")
 

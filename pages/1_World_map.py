@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, maps, queries, state, status, ui
+from dashboard import queries, state, status, ui
 from dashboard.config import STATUS_LABELS
 
 
@@ -23,7 +23,7 @@ if choice in inst.index:
     i = inst.loc[choice]
     st.caption(f"{ui.esc(i['name'])} · {'legally binding' if i['legally_binding'] else 'voluntary'} · "
                f"{ui.esc(i['kind']).replace('_', ' ')}")
-selected = st.pydeck_chart(maps.world_map(df), on_select="rerun", selection_mode="single-object", key="map",
+selected = st.pydeck_chart(queries.map_deck(rel, choice, as_of), on_select="rerun", selection_mode="single-object", key="map",
                            height=520)
 picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
 if picked:
@@ -31,7 +31,7 @@ if picked:
     if pid:
         st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
 
-st.plotly_chart(charts.status_legend(maps.legend(df)), config={"displayModeBar": False}, key="legend")
+st.plotly_chart(queries.legend_figure(rel, choice, as_of), config={"displayModeBar": False}, key="legend")
 st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
            "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
 

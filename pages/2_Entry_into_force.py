@@ -1,9 +1,8 @@
 """Entry into force: progress toward a treaty's threshold, from the rule stored in the data, with a what-if."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import queries, state, ui
 
 
 def _treaties(rel):
@@ -59,7 +58,7 @@ elif prog.in_force_on:
 else:
     st.error(f"Not in force on {as_of:%d %B %Y}{hyp}. Needs {prog.missing_parties} more ratification(s)"
              + (f", including {prog.missing_coe} more by Council of Europe member states." if prog.missing_coe else "."))
-st.plotly_chart(charts.eif_progress(prog, t["opened_on"]), key="eif")
+st.plotly_chart(queries.eif_figure(rel, tid, as_of, tuple(sorted(what_if))), key="eif")
 
 st.subheader("Who has ratified, who has only signed")
 if sig.empty:

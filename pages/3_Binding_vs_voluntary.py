@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, state, status, ui
+from dashboard import queries, state, status, ui
 from dashboard.config import BLOC_LABELS
 
 BLOCS = {"all": "All states"} | {k: v for k, v in BLOC_LABELS.items()}
@@ -20,9 +20,10 @@ inst = queries.instruments(rel)
 inst = status.existing(inst, as_of)
 st.markdown("**Binding** instruments create legal obligations (treaties, regulations, laws, executive orders; a bill "
             "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions).")
+over_time, by_kind = queries.instrument_figures(rel, as_of)
 c = st.columns(2)
-c[0].plotly_chart(charts.instruments_over_time(inst), key="over-time")
-c[1].plotly_chart(charts.instruments_by_kind(inst), key="by-kind")
+c[0].plotly_chart(over_time, key="over-time")
+c[1].plotly_chart(by_kind, key="by-kind")
 ui.cite(view, "Instruments by kind and bindingness over time",
         inst[["instrument_id", "short_name", "kind", "legally_binding", "adopted_on", "status", "source_url"]],
         list(inst["source_url"]), key="instruments")
@@ -32,12 +33,8 @@ regions = sorted(queries.participants(rel)["region"].dropna().unique())
 f = st.columns(2)
 bloc = f[0].selectbox("Bloc", list(BLOCS), key="bloc", format_func=BLOCS.get)
 region = f[1].selectbox("Region", ["all", *regions], key="region", format_func=lambda r: "All regions" if r == "all" else r)
-cc = queries.commitments_by_country(rel, as_of)
-members = queries.members_as_of(rel, as_of)
-if bloc != "all":
-    cc = cc[cc["participant_id"].isin(members.loc[members["bloc"] == bloc, "participant_id"])]
-if region != "all":
-    cc = cc[cc["region"] == region]
+cc = queries.commitments_filtered(rel, as_of, bloc, region)
+fig_countries, fig_companies = queries.commitment_figures(rel, as_of, bloc, region)
 shown = cc[(cc["Binding"] + cc["Voluntary"]) > 0][["name", "participant_id", "region", "Binding", "Voluntary"]]
 shown = shown.sort_values(["Binding", "Voluntary", "name"], ascending=[False, False, True])
 st.caption(f"{len(shown)} of {len(cc)} states and organisations in this selection have at least one commitment "
@@ -45,23 +42,17 @@ st.caption(f"{len(shown)} of {len(cc)} states and organisations in this selectio
 if shown.empty:
     ui.empty("No state in this selection has a commitment on this date.")
 else:
-    st.plotly_chart(charts.country_commitments(cc), key="countries")
+    st.plotly_chart(fig_countries, key="countries")
     st.dataframe(shown, hide_index=True, column_config={"name": "State / organisation", "participant_id": "Code"})
     ui.cite(view, "Binding and voluntary commitments per country", shown, key="countries")
 
 st.subheader("Per company: voluntary stances")
-stances = queries.stances_as_of(rel, as_of)
-comp = queries.companies(rel)
-if bloc != "all":
-    stances = stances[stances["hq_country"].isin(members.loc[members["bloc"] == bloc, "participant_id"])]
-if region != "all":
-    regs = queries.participants(rel).set_index("participant_id")["region"]
-    stances = stances[stances["hq_country"].map(regs) == region]
+stances = queries.stances_filtered(rel, as_of, bloc, region)
 if stances.empty:
     ui.empty("No company headquartered in this selection has a recorded stance on this date.")
 else:
     st.caption("Filtered by the company's headquarters country.")
-    st.plotly_chart(charts.company_stances(stances), key="companies")
+    st.plotly_chart(fig_companies, key="companies")
     tbl = ui.verified_col(stances[["company", "instrument", "stance", "stance_date", "verified", "source_url"]])
     ui.cite(view, "Company stances on voluntary commitments", tbl, list(stances["source_url"]), key="companies")
 ui.sync_url(view, bloc=bloc, region=region)

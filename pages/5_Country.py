@@ -1,9 +1,8 @@
 """Country (or organisation) profile: every instrument and its status, with dates and sources."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import queries, state, status, ui
+from dashboard import queries, state, ui
 from dashboard.config import BLOC_LABELS, STATUS_LABELS
 
 
@@ -24,18 +23,7 @@ st.caption(f"{ui.esc(p['official_name'])} · {ui.esc(p['kind']).replace('_', ' '
            f"{ui.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
            f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}")
 
-inst = queries.instruments(rel)
-rows = []
-for sel in inst["instrument_id"]:
-    s = queries.statuses(rel, sel, as_of).set_index("participant_id").loc[pid]
-    i = inst.set_index("instrument_id").loc[sel]
-    rows.append({"instrument_id": sel, "instrument": i["short_name"], "binding": "Binding" if i["legally_binding"] else "Voluntary",
-                 "status": s["status"], "status_label": s["status_label"], "date": s["action_date"],
-                 "date_precision": s["date_precision"], "verified": s["verified"] if s["status"] != "none" else True,
-                 "source_url": s["source_url"], "note": s["note"]})
-table = pd.DataFrame(rows)
-rank = {k: n for n, k in enumerate(status.STATUS_ORDER)}
-table = table.sort_values(by=["status", "instrument"], key=lambda c: c.map(rank) if c.name == "status" else c)
+table = queries.participant_record(rel, pid, as_of)
 have = table[table["status"] != "none"]
 c = st.columns(3)
 c[0].metric("Instruments with a record", len(have))

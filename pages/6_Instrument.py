@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, maps, queries, state, ui
+from dashboard import queries, state, ui
 
 
 def spec(rel, info):
@@ -42,7 +42,7 @@ if rows.empty:
     ui.empty(f"No state or organisation has a recorded act on {i['short_name']} on or before {as_of:%d %B %Y}."
              + (" " + str(i["note"]) if isinstance(i["note"], str) else ""))
 else:
-    st.pydeck_chart(maps.world_map(df), key="imap", height=420)
+    st.pydeck_chart(queries.map_deck(rel, iid, as_of), key="imap", height=420)
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     tbl = ui.verified_col(hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]])
@@ -68,7 +68,7 @@ ev = ev[ev["instrument_id"] == iid]
 if ev.empty:
     ui.empty("No dated event on or before this date.")
 else:
-    st.plotly_chart(charts.events_timeline(ev, as_of), key="timeline")
+    st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")
     etbl = ui.verified_col(ev[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
     st.dataframe(etbl, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date"})
     ui.cite(view, f"Timeline of {i['short_name']}", etbl, list(ev["source_url"]), key="timeline")

@@ -35,24 +35,19 @@ else:
 
 if hq:
     st.subheader("Where its home state stands")
-    inst = queries.instruments(rel)
-    rows = []
     same = set(mine["instrument_id"])
-    for iid in inst["instrument_id"]:
-        s = queries.statuses(rel, iid, as_of).set_index("participant_id").loc[hq]
-        if s["status"] == "none" and iid not in same:
-            continue
-        i = inst.set_index("instrument_id").loc[iid]
-        rows.append({"instrument": i["short_name"], "binding": "Binding" if i["legally_binding"] else "Voluntary",
-                     "same instrument as a stance above": iid in same,
-                     "home state status": s["status_label"], "date": s["action_date"], "verified": s["verified"],
-                     "source_url": s["source_url"]})
+    rec = queries.participant_record(rel, hq, as_of)
+    rec = rec[(rec["status"] != "none") | rec["instrument_id"].isin(same)]
+    home = rec.assign(same_instrument=rec["instrument_id"].isin(same))[
+        ["instrument", "binding", "same_instrument", "status_label", "date", "verified", "source_url"]]
     st.caption(f"{ui.esc(c['hq_name'])}: its record on the instruments this company took a stance on, and on every "
                "other instrument where it has one. Company-facing commitments usually have no state record.")
-    import pandas as pd
-
-    home = ui.verified_col(pd.DataFrame(rows))
-    st.dataframe(home, hide_index=True, column_config={"source_url": ui.link_config()})
+    home = ui.verified_col(home)
+    st.dataframe(home, hide_index=True, column_config={
+        "source_url": ui.link_config(), "instrument": "Instrument", "binding": "Kind",
+        "same_instrument": "Same instrument as a stance above", "status_label": "Home state status", "date": "Date",
+        "verified": "Verified"})
+    ui.cite(view, f"Home state of {c['name']}", home, list(rec["source_url"].dropna()), key="home")
     st.page_link("pages/5_Country.py", label=f"Open the profile of {c['hq_name']}", icon=":material/flag:",
                  query_params={"country": hq, "as_of": str(as_of)})
 ui.sync_url(view, company=cid)

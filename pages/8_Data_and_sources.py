@@ -13,13 +13,13 @@ st.markdown("Everything in the Atlas comes from one DuckDB file, built from revi
 st.subheader("Download the dataset")
 v = ui.esc(info["version"])
 c = st.columns(3)
-c[0].download_button(":material/table: CSV, one file per table (zip)", queries.export_zip(rel, "csv"),
+c[0].download_button(":material/table: CSV, one file per table (zip)", lambda: queries.export_zip(rel, "csv"),
                      file_name=f"atlas-{info['version']}-csv.zip", mime="application/zip", on_click="ignore")
-c[1].download_button(":material/view_column: Parquet, one file per table (zip)", queries.export_zip(rel, "parquet"),
+c[1].download_button(":material/view_column: Parquet, one file per table (zip)",
+                     lambda: queries.export_zip(rel, "parquet"),
                      file_name=f"atlas-{info['version']}-parquet.zip", mime="application/zip", on_click="ignore")
-raw = queries.release_bytes(rel)
-if raw is not None:
-    c[2].download_button(":material/database: The DuckDB file", raw, file_name=f"atlas-{info['version']}.duckdb",
+if rel.kind == "file":
+    c[2].download_button(":material/database: The DuckDB file", lambda: queries.release_bytes(rel), file_name=f"atlas-{info['version']}.duckdb",
                          mime="application/octet-stream", on_click="ignore")
 st.caption(f"Version {v} · facts checked up to {info['as_of']:%d %B %Y} · built {info['built_at']:%Y-%m-%d %H:%M} UTC · "
            f"{info['instruments']} instruments, {info['actions']} acts by {info['participants_with_actions']} states "

@@ -1,9 +1,10 @@
 """Malformed sources: every case must be refused with file:row: field: message, and the served release untouched.
 
-Each case is data: a list of mutations applied to a writable copy of tests/fixtures/sources (`sources_copy`) and
-the problems the build must report. The build runs as a subprocess (`python -m dashboard.build`) against a data
-dir that already serves a good release of the unmodified fixture; afterwards CURRENT, the served release and the
-rest of the data dir must be byte-identical and no new release may have appeared.
+Each case is data: a list of mutations applied to a writable copy of tests/fixtures/sources and the problems the
+build must report. The build runs as a subprocess (`python -m dashboard.build`) against a data dir that already
+serves a good release of the unmodified fixture; afterwards CURRENT, the served release and the rest of the data
+dir must be byte-identical and no new release may have appeared. The case builds run two or more at a time from a
+module fixture (each is a ~1 s subprocess) to keep the suite fast; the other tests use `sources_copy`.
 """
 
 from __future__ import annotations

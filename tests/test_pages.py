@@ -157,7 +157,7 @@ def test_company_profile_and_home_state():
     at = run_page("pages/7_Company.py", {"company": "meta"})
     stances = _frame(at, "quote")
     assert "declined" in set(stances["stance"])
-    home = _frame(at, "home state status")
+    home = _frame(at, "same_instrument")
     assert "CETS 225" in " ".join(home["instrument"])  # the United States signed CETS 225
 
 

@@ -271,7 +271,7 @@ def _counts(cases) -> dict[str, int]:
 
 def _proto_strings(msg: Message, out: list[str]) -> None:
     for fd, value in msg.ListFields():
-        vals = value if fd.label == fd.LABEL_REPEATED else [value]
+        vals = value if isinstance(value, (list, tuple)) or hasattr(value, "extend") else [value]
         for v in vals:
             if isinstance(v, Message):
                 _proto_strings(v, out)
@@ -279,8 +279,8 @@ def _proto_strings(msg: Message, out: list[str]) -> None:
                 out.append(v)
             elif isinstance(v, bytes):
                 out.append(v.decode("utf-8", errors="ignore"))
-            elif isinstance(v, (list, tuple)):
-                out += [str(x) for x in v]
+            else:
+                out.append(str(v))
 
 
 def everything(at) -> str:
