@@ -43,6 +43,8 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "navigation":
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string  # the browser's URL now carries it
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             el = msg.delta.new_element
             ek = el.WhichOneof("type")

@@ -33,7 +33,8 @@ def main(argv=None) -> int:
     ap.add_argument("--page", required=True, help="page path relative to the repo root, or an absolute script")
     ap.add_argument("--warm", type=int, default=10)
     ap.add_argument("--query", default="", help="URL query string for every run, e.g. instrument=cets-225")
-    ap.add_argument("--profile", default="", help="write a pyinstrument/cProfile text profile of the warm runs here")
+    ap.add_argument("--profile", action="store_true",
+                    help="cProfile the warm runs (inside the script thread) and add the top costs, ms per run")
     args = ap.parse_args(argv)
     os.environ["ATLAS_DB"] = args.db
     warnings.filterwarnings("ignore")
@@ -45,12 +46,18 @@ def main(argv=None) -> int:
 
     exec_times: list[float] = []
     orig = sr.exec_func_with_error_handling
+    prof = {"p": None}
 
     def timed(func, ctx):
+        p = prof["p"]
         t = time.perf_counter()
+        if p:
+            p.enable()
         try:
             return orig(func, ctx)
         finally:
+            if p:
+                p.disable()
             exec_times.append((time.perf_counter() - t) * 1000)
 
     sr.exec_func_with_error_handling = timed
@@ -82,41 +89,50 @@ def main(argv=None) -> int:
     out["exceptions"] = exc
     out["rerun_wall_ms"], out["rerun_exec_ms"] = [], []
     wall, ex = [], []
-    prof = None
     if args.profile:
-        try:
-            from pyinstrument import Profiler
-            prof = Profiler(interval=0.001)
-            prof.start()
-        except ImportError:
-            import cProfile
-            prof = cProfile.Profile()
-            prof.enable()
+        import cProfile
+        prof["p"] = cProfile.Profile()
     for _ in range(args.warm):
         at = new_app()
         w, e, exc = one(at)
         wall.append(w)
         ex.append(e)
         out["exceptions"] += exc
+    if prof["p"] is not None:
+        out["profile"] = top_costs(prof["p"], args.warm)
+        prof["p"] = None
     # A rerun in the same session (what a widget change costs before its own new work).
     for _ in range(max(3, args.warm // 3)):
         w, e, exc = one(at)
         out["rerun_wall_ms"].append(w)
         out["rerun_exec_ms"].append(e)
-    if prof is not None:
-        if hasattr(prof, "output_text"):
-            prof.stop()
-            Path(args.profile).write_text(prof.output_text(unicode=False, color=False, show_all=False))
-        else:
-            import io
-            import pstats
-            prof.disable()
-            s = io.StringIO()
-            pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(40)
-            Path(args.profile).write_text(s.getvalue())
     out["warm_wall_ms"], out["warm_exec_ms"] = wall, ex
     print(json.dumps(out))
     return 0
+
+
+def top_costs(p, runs: int, n: int = 20) -> dict:
+    """cProfile stats -> the app's own functions by cumulative time, and all functions by self time (ms per run)."""
+    import pstats
+
+    st = pstats.Stats(p).stats
+    root = str(ROOT) + "/"
+
+    def name(k):
+        f, line, fn = k
+        f = f.replace(root, "") if f.startswith(root) else f.split("site-packages/")[-1]
+        return f"{fn} ({f}:{line})"
+
+    app = [(name(k), v[3] * 1000 / runs, v[1]) for k, v in st.items()
+           if k[0].startswith(root) and "/.venv/" not in k[0] and "/bench/" not in k[0]]
+    every = [(name(k), v[2] * 1000 / runs, v[1]) for k, v in st.items()]
+    cum = [(name(k), v[3] * 1000 / runs, v[1]) for k, v in st.items()
+           if "/threading.py" not in k[0] and "exec_code.py" not in k[0] and "script_runner.py" not in k[0]
+           and k[2] not in ("<built-in method builtins.exec>", "timed", "run", "code_to_exec", "_mpa_v1")]
+    def fmt(rows, k=n):
+        return [{"function": f, "ms_per_run": round(ms, 2), "calls": c} for f, ms, c in
+                sorted(rows, key=lambda r: -r[1])[:k]]
+    return {"runs": runs, "cumulative_app": fmt(app), "cumulative_all": fmt(cum, 30), "self_all": fmt(every)}
 
 
 if __name__ == "__main__":

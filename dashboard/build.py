@@ -168,6 +168,10 @@ def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allo
         stale.unlink(missing_ok=True)
     tmp = releases / f".tmp-{os.getpid()}.duckdb"
     final = releases / f"atlas-{src.as_of}-{src.digest[:12]}.duckdb"
+    n = 1
+    while final.exists():  # --force with unchanged sources: never overwrite a file a reader may have open
+        final = releases / f"atlas-{src.as_of}-{src.digest[:12]}-{n}.duckdb"
+        n += 1
     try:
         write_release(src, tmp)
         _crash_point("write")

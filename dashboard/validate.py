@@ -11,7 +11,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -316,10 +316,16 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
         if not src.version:
             src.add("dataset.yml", 0, "version", "required value is missing")
         raw_as_of = meta.get("as_of")
-        src.as_of = raw_as_of if isinstance(raw_as_of, date) else _parse_date(str(raw_as_of or ""))
+        # YAML reads 2026-06-30 as a date and 2026-06-30T12:00 as a datetime (a date subclass): only a plain date will do.
+        if isinstance(raw_as_of, datetime):
+            src.as_of = None
+        elif isinstance(raw_as_of, date):
+            src.as_of = raw_as_of
+        else:
+            src.as_of = _parse_date(str(raw_as_of or ""))
         if src.as_of is None:
             src.add("dataset.yml", 0, "as_of", f"{raw_as_of!r} is not a date in YYYY-MM-DD form")
-    elif meta is not None:
+    elif meta_path.exists() and not any(p.file == "dataset.yml" for p in src.problems):
         src.add("dataset.yml", 0, "-", "must be a mapping with version and as_of")
 
     provenance: dict[str, dict] = {}
@@ -339,7 +345,7 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
                 if not entry.get(need):
                     src.add(rel, 0, f"{key}.{need}", "required value is missing")
             acc = entry.get("accessed")
-            acc_d = acc if isinstance(acc, date) else _parse_date(str(acc or ""))
+            acc_d = acc if isinstance(acc, date) and not isinstance(acc, datetime) else _parse_date(str(acc or ""))
             if acc and acc_d is None:
                 src.add(rel, 0, f"{key}.accessed", f"{acc!r} is not a date in YYYY-MM-DD form")
             elif acc_d and src.as_of and acc_d > src.as_of:
@@ -397,6 +403,12 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
     for p in provenance:
         if not (root / p).exists():
             src.add("provenance", 0, p, "provenance entry for a file that does not exist")
+    if previous_rows and not allow_shrink:
+        present = {f["path"] for f in src.files}
+        for rel, before in sorted(previous_rows.items()):
+            if rel not in present and before:
+                src.add(rel, 0, "-", f"file is gone; the served release had {before} rows from it: "
+                                     "rerun with --allow-shrink if the removal is intended")
 
     _cross_checks(src, parsed)
     src.tables = {name: pd.DataFrame(rows) for name, rows in parsed.items()}
@@ -440,6 +452,15 @@ def _cross_checks(src: Sources, t: dict[str, list[dict]]) -> None:
             src.add(f, line, "status", "status is not_in_force but in_force_on is given")
         if r["status"] in ("vetoed", "revoked", "superseded") and not r["ended_on"]:
             src.add(f, line, "ended_on", f"status is {r['status']} but ended_on is empty")
+    for name, col in (("actions", "action_date"), ("stances", "stance_date"), ("events", "event_date")):
+        for r in t[name]:
+            d, prec = r.get(col), r.get("date_precision")
+            if d and prec == "month" and d.day != 1:
+                src.add(r["_file"], r["_row"], "date_precision",
+                        f"'month' means only the month is known: give the 1st ({d:%Y-%m}-01), or use 'day'")
+            if d and prec == "year" and (d.month, d.day) != (1, 1):
+                src.add(r["_file"], r["_row"], "date_precision",
+                        f"'year' means only the year is known: give {d.year}-01-01, or use 'day'/'on_or_before'")
     signed: dict[tuple, date] = {}
     for r in t["actions"]:
         if r["action"] == "signed" and r["action_date"]:

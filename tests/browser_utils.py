@@ -26,7 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--no-first-run"]
 # Streamlit's own frontend asks Google Fonts for its Material icon font; that is Streamlit, not the Atlas.
 STREAMLIT_OWN = ("https://fonts.gstatic.com/",)
-PAGE_TIMEOUT_MS = 60_000
+PAGE_TIMEOUT_MS = 90_000
 
 
 def free_port() -> int:

@@ -242,19 +242,12 @@ CASES = [
           cell(S, 2, "note", "On the first signatory list\n(Politico, Agence Europe, The Independent)")],  # -> line 6
          [(S, 6, "company_id", r"unknown company id 'nobody'")]),
     Case("month-precision-not-first-of-month", [cell(A, 12, "date_precision", "month")],  # 2024-11-05, month
-         [(A, 12, "date_precision", r"month")],
-         xfail="validate._check_value/_cross_checks do not enforce data/README.md's rule that date_precision "
-               "'month' means the day is the 1st (and 'year' means 1 January): 2024-11-05 with 'month' is accepted"),
-    # Known bugs (see xfail reasons): malformed dataset.yml values crash the build with a traceback instead of
-    # being reported as problems. Nothing is published either way; the report format is what fails.
+         [(A, 12, "date_precision", r"month")]),
+    # Malformed dataset.yml values are reported as problems, not tracebacks.
     Case("dataset-yml-empty", [write("dataset.yml", "# version and as_of forgotten\n")],
-         [("dataset.yml", 0, "-", r"must be a mapping with version and as_of")],
-         xfail="validate.load_sources: an empty dataset.yml (yaml -> None) adds no problem; the build then dies "
-               "in write_release with duckdb ConstraintException 'NOT NULL constraint failed: dataset.as_of'"),
+         [("dataset.yml", 0, "-", r"must be a mapping with version and as_of")]),
     Case("dataset-yml-as-of-timestamp", [write("dataset.yml", 'version: "fixture-1"\nas_of: 2026-06-30T12:00:00\n')],
-         [("dataset.yml", 0, "as_of", r"not a date in YYYY-MM-DD form")],
-         xfail="validate.load_sources: a YAML timestamp as_of is a datetime (a date subclass), accepted as as_of; "
-               "comparing it with dates raises TypeError (traceback, no error lines)"),
+         [("dataset.yml", 0, "as_of", r"not a date in YYYY-MM-DD form")]),
 ]
 
 
@@ -433,9 +426,6 @@ def test_check_mode_writes_nothing(sources_copy: Path, data_dir: Path, tmp_path:
     assert list(empty.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "validate.load_sources checks lost rows only for files that still exist: deleting a whole source file (and "
-    "its provenance entry) that the served release had is published without --allow-shrink"))
 def test_deleted_source_file_counts_as_lost_rows(sources_copy: Path, tmp_path: Path):
     # A served release whose events are split over two files ...
     lines = (sources_copy / E).read_text(encoding="utf-8").split("\n")

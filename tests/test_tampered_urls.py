@@ -278,7 +278,7 @@ def _proto_strings(msg: Message, out: list[str]) -> None:
             elif isinstance(v, str):
                 out.append(v)
             elif isinstance(v, bytes):
-                out.append(v.decode("utf-8", errors="ignore"))
+                out.append(v.decode("utf-8", errors="ignore").replace("\x00", ""))  # Arrow/zip padding
             else:
                 out.append(str(v))
 

@@ -1,0 +1,212 @@
+"""Server posture: the configuration Streamlit actually uses, what static serving exposes, and a real server.
+
+The effective configuration is read the way Streamlit reads it (streamlit.config in a subprocess whose cwd is the
+repo, so .streamlit/config.toml, ~/.streamlit/config.toml and STREAMLIT_* variables all apply), not by parsing the
+TOML ourselves.
+
+Why static serving is on: the World map and the Instrument map are offline. deck.gl fetches the country shapes by URL
+from app/static/geo/world_110m.geojson (see dashboard/maps.py) instead of receiving ~1 MB of GeoJSON inside every
+page message, and MapLibre reads a blank local style (static/map_style.json) instead of a tile CDN. So the static
+directory must hold only those map files; anything else put there would be world-readable.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+OPTIONS = ["server.enableXsrfProtection", "client.showErrorDetails", "server.headless", "server.enableStaticServing",
+           "server.enableCORS", "server.maxUploadSize", "server.runOnSave", "browser.gatherUsageStats",
+           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode"]
+
+
+def _clean_env(**extra) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def effective_config() -> dict:
+    code = ("import json, streamlit.config as c; c.get_config_options(force_reparse=True); "
+            f"print(json.dumps({{k: c.get_option(k) for k in {OPTIONS!r}}}))")
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=_clean_env(),
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_xsrf_protection_on(effective_config):
+    assert effective_config["server.enableXsrfProtection"] is True
+
+
+def test_error_details_hidden(effective_config):
+    assert effective_config["client.showErrorDetails"] == "none"
+
+
+def test_headless(effective_config):
+    assert effective_config["server.headless"] is True
+
+
+def test_static_serving_on_for_the_offline_map(effective_config):
+    """Needed: the map layers fetch app/static/geo/world_110m.geojson and app/static/map_style.json."""
+    assert effective_config["server.enableStaticServing"] is True
+    maps_src = (ROOT / "dashboard" / "maps.py").read_text()
+    assert "app/static" in maps_src and "world_110m.geojson" in maps_src
+
+
+def test_no_dev_features(effective_config):
+    assert effective_config["global.developmentMode"] is False
+    assert effective_config["server.runOnSave"] is False
+    assert effective_config["browser.gatherUsageStats"] is False
+    assert effective_config["client.toolbarMode"] == "viewer"
+    assert effective_config["server.maxUploadSize"] <= 1  # the app takes no uploads
+
+
+def test_static_directory_holds_only_map_files():
+    static = ROOT / "static"
+    files = sorted(p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file() or p.is_symlink())
+    allowed = []
+    for f in files:
+        p = static / f
+        assert not p.is_symlink(), f"symlink in static/: {f}"
+        ok = (f == "map_style.json"
+              or (f.startswith("geo/") and f.count("/") == 1
+                  and (f.endswith(".geojson") or f.endswith(".json") or f.split("/")[1].startswith("LICENSE"))))
+        assert ok, f"static/ would serve {f!r} to anyone"
+        allowed.append(f)
+    assert "geo/world_110m.geojson" in allowed and "map_style.json" in allowed
+    for f in allowed:
+        if f.endswith("json"):
+            json.loads((static / f).read_text(encoding="utf-8"))  # real data, not e.g. a renamed secret
+
+
+# --- a real server -------------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
+    """GET exactly `path` (http.client sends it as given: no normalisation of '..' or %2e)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+        r = conn.getresponse()
+        return r.status, r.read(), {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def server(fixture_release, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true"],
+            cwd=ROOT, env=_clean_env(ATLAS_DB=str(fixture_release)), stdout=fh, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if _get(port, "/_stcore/health", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield port, log
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_health(server):
+    port, _ = server
+    status, body, _ = _get(port, "/_stcore/health")
+    assert status == 200 and body.strip() == b"ok"
+
+
+def test_static_map_files_are_served(server):
+    port, _ = server
+    status, body, headers = _get(port, "/app/static/geo/world_110m.geojson")
+    assert status == 200 and json.loads(body)["type"] == "FeatureCollection"
+    assert headers.get("x-content-type-options") == "nosniff"
+    status, body, _ = _get(port, "/app/static/map_style.json")
+    assert status == 200 and "version" in json.loads(body)
+
+
+SECRETS = {
+    "data/CURRENT": (ROOT / "data" / "CURRENT"),
+    "dashboard/db.py": (ROOT / "dashboard" / "db.py"),
+    ".streamlit/config.toml": (ROOT / ".streamlit" / "config.toml"),
+}
+TRAVERSALS = [
+    "/app/static/../data/CURRENT",
+    "/app/static/%2e%2e/dashboard/db.py",
+    "/app/static/%2E%2E/data/CURRENT",
+    "/app/static/..%2fdata%2fCURRENT",
+    "/app/static/%2e%2e%2fdashboard%2fdb.py",
+    "/app/static/geo/../../dashboard/db.py",
+    "/app/static/geo/%2e%2e/%2e%2e/dashboard/db.py",
+    "/app/static/..%5cdashboard%5cdb.py",
+    "/app/static/%252e%252e/dashboard/db.py",
+    "/app/static/../.streamlit/config.toml",
+    "/app/static//etc/passwd",
+    "/app/static/%2fetc%2fpasswd",
+    "/app/static/../../../../../../etc/passwd",
+    "/app/static/",
+    "/app/static/geo/",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_static_serving_exposes_nothing_else(server, path):
+    port, _ = server
+    status, body, _ = _get(port, path)
+    assert status in (400, 403, 404), (path, status, body[:200])
+    for name, f in SECRETS.items():
+        content = f.read_bytes().strip()
+        assert content not in body, f"{path} returned the contents of {name}"
+    assert b"root:x:0:0" not in body
+    assert b"Traceback" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/World_map?instrument=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                                  "/Country?country=NOR&as_of=2099-01-01", "/no-such-page", "/Entry_into_force"])
+def test_page_load_has_no_traceback(server, path):
+    port, log = server
+    status, body, _ = _get(port, path)
+    assert status == 200
+    assert b"Traceback" not in body and b"<script>alert(1)" not in body
+    assert b"<title>" in body.lower() or b"<!doctype html>" in body.lower()
+
+
+def test_server_log_has_no_traceback(server):
+    """After all of the above, nothing crashed on the server side."""
+    port, log = server
+    assert _get(port, "/_stcore/health")[0] == 200
+    assert "Traceback" not in log.read_text(errors="replace")
