@@ -107,6 +107,11 @@ def source_files(rel: db.Release) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def source_domains(rel: db.Release) -> pd.DataFrame:
+    return _q(rel, "source_domains")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def unverified(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "unverified"), "on_date")
 

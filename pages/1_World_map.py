@@ -38,9 +38,10 @@ st.caption("Hover a marker for the status and date; click a country or marker to
 orgs = df[(df["kind"] == "organisation") & (df["status"] != "none")]
 if len(orgs):
     st.subheader("Organisations")
-    st.dataframe(ui.verified_col(orgs[["name", "status_label", "action_date", "verified", "source_url"]]),
-                 hide_index=True, column_config={"source_url": ui.link_config(), "name": "Organisation",
-                                                 "status_label": "Status", "action_date": "Date"})
+    org_table = ui.verified_col(orgs[["name", "status_label", "action_date", "verified", "source_url"]])
+    st.dataframe(org_table, hide_index=True, column_config={"source_url": ui.link_config(), "name": "Organisation",
+                                                           "status_label": "Status", "action_date": "Date"})
+    ui.cite(view, f"Organisations: {labels[choice]}", org_table, list(orgs["source_url"]), key="orgs")
 
 st.subheader("The same data as a table")
 rows = df[(df["status"] != "none") & (df["kind"] != "organisation")]

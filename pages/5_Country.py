@@ -42,9 +42,10 @@ hist = hist[hist["participant_id"] == pid]
 if hist.empty:
     ui.empty(f"No recorded act by {p['name']} on or before {as_of:%d %B %Y}.")
 else:
-    st.dataframe(ui.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified",
-                                       "source_url", "note"]]),
-                 hide_index=True, column_config={"source_url": ui.link_config(), "action_date": "Date"})
+    acts = ui.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified", "source_url",
+                                 "note"]])
+    st.dataframe(acts, hide_index=True, column_config={"source_url": ui.link_config(), "action_date": "Date"})
+    ui.cite(view, f"Recorded acts of {p['name']}", acts, list(hist["source_url"]), key="acts")
 comp = queries.companies(rel)
 comp = comp[comp["hq_country"] == pid]
 if len(comp):

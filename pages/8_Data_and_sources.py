@@ -60,6 +60,15 @@ files = queries.source_files(rel)
 st.dataframe(files, hide_index=True, column_config={"path": "File", "table_name": "Table", "accessed": "Last checked"})
 ui.cite(view, "Source files and provenance", files, key="sources")
 
+st.subheader("Who is cited")
+hosts = queries.source_domains(rel)
+st.caption(f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distinct_urls'].sum())} distinct pages on "
+           f"{len(hosts)} sites. Official sites (coe.int, europa.eu, gov.uk, un.org, oecd.org, governments and the "
+           "companies themselves) are preferred; press is cited where no official page could be read.")
+st.dataframe(hosts, hide_index=True, column_config={"host": "Site", "rows_citing": "Rows citing it",
+                                                    "distinct_urls": "Distinct pages", "tables": "Used in"})
+ui.cite(view, "Sites cited by the dataset", hosts, key="hosts")
+
 with st.expander("Data dictionary (data/README.md)"):
     readme = DATA_DIR / "README.md"
     st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "The data dictionary is not bundled.")
