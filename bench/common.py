@@ -127,7 +127,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> "Server":
-        cmd = [PY, "-m", "streamlit", "run", self.script, "--server.address", "127.0.0.1",
+        prof = getattr(self, "profile_to", None)
+        head = [PY, "-m", "bench.profserver", prof, "--", "streamlit"] if prof else [PY, "-m", "streamlit"]
+        cmd = [*head, "run", self.script, "--server.address", "127.0.0.1",
                "--server.port", str(self.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
         self._log = open(self.logfile, "w")
@@ -172,9 +174,36 @@ class Server:
         self.stop()
 
 
-def app_server(db: Path) -> Server:
-    """The real app (streamlit_app.py, cwd = repo root so .streamlit/config.toml applies)."""
-    return Server("streamlit_app.py", ROOT, {"ATLAS_DB": str(db)}, name="app")
+def app_server(db: Path, env: dict | None = None, profile_to: str | None = None) -> Server:
+    """The real app (streamlit_app.py, cwd = repo root so .streamlit/config.toml applies). `env` may add
+    STREAMLIT_* settings for a what-if run; `profile_to` runs it under bench.profserver (cProfile, SIGUSR1 dumps)."""
+    s = Server("streamlit_app.py", ROOT, {"ATLAS_DB": str(db), **(env or {})}, name="app")
+    s.profile_to = profile_to
+    return s
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), ms."""
+    with open(f"/proc/{pid}/stat") as fh:
+        f = fh.read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def pstats_top(path: str, per: float, n: int = 20, unit: str = "rerun") -> list[dict]:
+    """A cProfile dump -> top functions by cumulative time (ms per `unit`), generic frames left out."""
+    import pstats
+
+    st = pstats.Stats(path).stats
+    skip = ("selectors.py", "base_events.py", "events.py", "threading.py", "{method 'poll'", "<frozen",
+            "{built-in method builtins.exec}", "{method 'run' of '_contextvars")
+    rows = []
+    for (f, line, fn), v in st.items():
+        label = f"{fn} ({f.split('site-packages/')[-1].replace(str(ROOT) + '/', '')}:{line})"
+        if any(x in label for x in skip):
+            continue
+        rows.append({"function": label, f"cum_ms_per_{unit}": round(v[3] * 1000 / per, 1),
+                     f"self_ms_per_{unit}": round(v[2] * 1000 / per, 1), "calls": v[1]})
+    return sorted(rows, key=lambda r: -r[f"cum_ms_per_{unit}"])[:n]
 
 
 # ---------------------------------------------------------------- floors

@@ -24,9 +24,10 @@ CONFIGS = {
     # the other pages; nav_rounds: sidebar tours; inter_k: distinct options per interaction pass (2 passes);
     # reruns: reruns per load-test session; scale_warm: warm runs per page on synthetic data.
     "quick": dict(warm=5, loads_main=3, loads_other=1, nav_rounds=1, inter_k=10, reruns=3, scale_warm=3,
-                  waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=3),
+                  waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=3, what_if=False,
+                  scale_pages_for=(100,)),
     "full": dict(warm=15, loads_main=5, loads_other=5, nav_rounds=5, inter_k=20, reruns=6, scale_warm=7,
-                 waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=5),
+                 waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=5, what_if=True),
 }
 PAGE_FILES = ["streamlit_app.py", *sorted(f"pages/{p.name}" for p in (C.ROOT / "pages").glob("*.py"))]
 EMPTY_FLOOR = str(C.FLOORS / "empty.py")
@@ -169,12 +170,29 @@ def js_profile_interaction(br, base, path, title, labels) -> dict:
 
 # ---------------------------------------------------------------- 3. concurrency (protocol clients)
 
-def section_load(db: Path, cfg: dict) -> dict:
+WHAT_IF_ENV = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
+
+
+def calibrate(s: C.Server, reruns: int = 12) -> dict:
+    """One session alone: rerun latency and the server's CPU per rerun (after 4 warm-up reruns)."""
+    from bench import load
+
+    asyncio.run(load.wave(s.port, 1, 4, (0.2, 0.2), 0))
+    c0 = C.cpu_ms(s.proc.pid)
+    r = asyncio.run(load.wave(s.port, 1, reruns, (0.3, 0.3), 0))
+    cpu = C.cpu_ms(s.proc.pid) - c0
+    return {"rerun_ms": C.summary(r["rerun_ms"]), "first_view_ms": r["initial_ms"][0] if r["initial_ms"] else None,
+            "server_cpu_ms_per_run": cpu / (reruns + 1), "failures": r["failures"]}
+
+
+def section_load(db: Path, cfg: dict, profile: bool) -> dict:
     from bench import load
 
     out = {"waves": [], "think_s": cfg["think"], "reruns_per_session": cfg["reruns"], "ramp_s": cfg["ramp"]}
     with C.app_server(db) as s:
         out["rss_mb_idle"] = s.rss_mb()
+        C.log("load: calibration (1 session)")
+        out["calibration"] = calibrate(s)
         for i, n in enumerate(cfg["waves"]):
             C.log(f"load: wave {i + 1}: {n} sessions")
             before = s.rss_mb()
@@ -188,7 +206,40 @@ def section_load(db: Path, cfg: dict) -> dict:
                 "rss_mb_before": before, "rss_mb_peak": r["rss_peak_mb"], "rss_mb_after_5s": s.rss_mb()})
         time.sleep(10)
         out["rss_mb_end_15s"] = s.rss_mb()
+    if cfg.get("what_if"):
+        # Same app, two server settings changed (not the app's config): no file watcher, no gc.collect() per run.
+        with C.app_server(db, env=WHAT_IF_ENV) as s:
+            C.log("load: what-if server settings: calibration + one wave of 50")
+            w = {"env": WHAT_IF_ENV, "calibration": calibrate(s)}
+            r = asyncio.run(load.wave(s.port, 50, cfg["reruns"], tuple(cfg["think"]), cfg["ramp"], rss=s.rss_mb))
+            w["wave50"] = {"failures": len(r["failures"]), "initial_ms": C.summary(r["initial_ms"]),
+                           "rerun_ms": C.summary(r["rerun_ms"]), "rss_mb_peak": r["rss_peak_mb"], "wall_s": r["wall_s"]}
+            out["what_if"] = w
+    if profile:
+        out["server_profile"] = profile_server(db)
     return out
+
+
+def profile_server(db: Path, reruns: int = 15) -> dict:
+    """The app's server under cProfile (event loop + script threads): 3 first views, then one session's reruns."""
+    import signal
+
+    from bench import load
+
+    path = "/tmp/bench-server-profile.pstats"
+    Path(path).unlink(missing_ok=True)
+    C.log("load: profiling the server")
+    with C.app_server(db, profile_to=path) as s:
+        asyncio.run(load.wave(s.port, 3, 0, (0.2, 0.2), 0.5))
+        r = asyncio.run(load.wave(s.port, 1, reruns, (0.3, 0.3), 0))
+        os.kill(s.proc.pid, signal.SIGUSR1)
+        for _ in range(100):
+            if Path(path).exists():
+                break
+            time.sleep(0.2)
+    runs = 4 + reruns
+    return {"runs": runs, "note": "cProfile inflates times; compare rows with each other, per script run",
+            "rerun_ms_under_profiler": C.summary(r["rerun_ms"]), "top": C.pstats_top(path, runs, 25, "run")}
 
 
 # ---------------------------------------------------------------- 4. scale
@@ -201,7 +252,7 @@ def section_scale(db: Path, cfg: dict, baseline: dict | None) -> dict:
         baseline = {p: page_runs(db, p, cfg["scale_warm"]) for p in PAGE_FILES}
     out["baseline_exec_median_ms"] = {p: baseline[p]["warm_exec_ms"]["median"] for p in PAGE_FILES
                                       if "error" not in baseline[p]}
-    for factor in (10, 100):
+    for factor in cfg.get("scale_factors", (10, 100)):
         C.log(f"scale: x{factor} build")
         r = subprocess.run([C.PY, "-m", "bench.synth", str(factor), f"/tmp/bench-synth-x{factor}"], cwd=C.ROOT,
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(C.ROOT)},
@@ -211,7 +262,7 @@ def section_scale(db: Path, cfg: dict, baseline: dict | None) -> dict:
             continue
         info = json.loads(r.stdout.strip().splitlines()[-1])
         pages = {}
-        for p in PAGE_FILES:
+        for p in (PAGE_FILES if factor in cfg.get("scale_pages_for", (10, 100)) else []):
             C.log(f"scale: x{factor} {p}")
             pages[p] = page_runs(Path(info["db"]), p, cfg["scale_warm"])
         info["pages"] = pages
@@ -302,6 +353,25 @@ def evaluate(res: dict) -> list[dict]:
                 f"{_r(w['rss_mb_before'])}/{_r(w['rss_mb_peak'])}/{_r(w['rss_mb_after_5s'])}",
                 _r(w["rerun_ms"]["p95"]), "50: 0 fail, p95 <= 500, RSS <= 600" if n == 50 else "(info)",
                 ok if n == 50 else None)
+    if ld:
+        w50 = [w for w in ld["waves"] if w["sessions"] == 50]
+        if len(w50) >= 2:
+            after = [w["rss_mb_after_5s"] for w in w50]
+            grow = (after[-1] - after[0]) / after[0] if after[0] else None
+            add(f"RSS after each wave of 50, MB ({' / '.join(str(_r(a)) for a in after)}; end {_r(ld.get('rss_mb_end_15s'))})",
+                _r(grow * 100, 1) if grow is not None else None, "levels off (growth first->last wave < 10%)",
+                grow is not None and grow < 0.10, unit="%")
+        cal = ld.get("calibration")
+        if cal:
+            add(f"1 session alone: rerun p50 (server CPU {_r(cal['server_cpu_ms_per_run'])} ms per run, first view "
+                f"{_r(cal['first_view_ms'])} ms)", _r(cal["rerun_ms"]["p50"]), "(info)", None)
+        wi = ld.get("what_if")
+        if wi:
+            c, w = wi["calibration"], wi["wave50"]
+            add(f"what-if fileWatcherType=none + postScriptGC=false: 1 session rerun p50 (server CPU "
+                f"{_r(c['server_cpu_ms_per_run'])} ms/run)", _r(c["rerun_ms"]["p50"]), "(info)", None)
+            add(f"what-if, 50 sessions: rerun p95 (p50 {_r(w['rerun_ms']['p50'])}, failures {w['failures']}, "
+                f"RSS peak {_r(w['rss_mb_peak'])} MB)", _r(w["rerun_ms"]["p95"]), "(info)", None)
     sc4 = res.get("scale")
     if sc4:
         base = sc4["baseline_exec_median_ms"]
@@ -373,9 +443,11 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (< 10 minutes)")
     ap.add_argument("--sections", default="scripts,browser,load,scale")
     ap.add_argument("--no-profile", action="store_true", help="skip profiling the missed targets")
+    ap.add_argument("--profile", action="store_true", help="also take the browser and server profiles in --quick")
     args = ap.parse_args(argv)
     cfg = CONFIGS["quick" if args.quick else "full"]
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    heavy_profiles = not args.no_profile and (args.profile or not args.quick)
     t0 = time.time()
     db, name = C.snapshot_release()
     res: dict = {"command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -385,9 +457,9 @@ def main(argv=None) -> int:
     if "scripts" in sections:
         res["scripts"] = section_scripts(db, cfg)
     if "browser" in sections:
-        res["browser"] = section_browser(db, cfg, profile=not args.no_profile)
+        res["browser"] = section_browser(db, cfg, profile=heavy_profiles)
     if "load" in sections:
-        res["load"] = section_load(db, cfg)
+        res["load"] = section_load(db, cfg, profile=heavy_profiles)
     if "scale" in sections:
         res["scale"] = section_scale(db, cfg, res.get("scripts"))
     if not args.no_profile:

@@ -8,6 +8,7 @@ ATTACH and SET once opened.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pandas as pd
 
 from dashboard import config
 
+log = logging.getLogger(__name__)
 REQUIRED_TABLES = ("dataset", "participants", "instruments", "actions", "companies", "stances", "events",
                    "memberships", "source_files")
 
@@ -84,14 +86,20 @@ def connect(release: Release) -> duckdb.DuckDBPyConnection:
         else:
             con = duckdb.connect(release.location, read_only=True)
         _check(con)
-        con.execute("SET enable_external_access = false") if release.kind != "file" else None
-        con.execute("SET lock_configuration = true")
+        # DuckDB shares one database instance per file within a process: a second connect to the same path
+        # (e.g. after the file was touched and the cache key changed) gets the instance already locked.
+        locked = con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0]
+        if not locked:
+            if release.kind != "file":
+                con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
         return con
     except DatasetUnavailable:
         raise
     except (duckdb.Error, OSError) as exc:
-        msg = str(exc).splitlines()[0][:200]
-        raise DatasetUnavailable(f"the data release could not be opened ({type(exc).__name__}: {msg})") from None
+        # The details (with server paths) go to the server log only; visitors see the kind of failure.
+        log.warning("cannot open data release %s: %s", release.location, exc)
+        raise DatasetUnavailable(f"the data release could not be opened ({type(exc).__name__})") from None
 
 
 def _check(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,6 +12,9 @@ from datetime import date
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+import re
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_VALUE_LEN = 200
 MAX_LIST = 60
 
@@ -37,12 +40,17 @@ class Parsed:
     @property
     def notice(self) -> str | None:
         """A short, value-free sentence for the page, or None when the URL was clean."""
-        parts = []
-        if self.reset:
-            parts.append("Some link settings were not valid and were reset to defaults: " + ", ".join(self.reset) + ".")
-        if self.unknown:
-            parts.append(f"{self.unknown} unknown link parameter(s) ignored.")
-        return " ".join(parts) or None
+        return notice(self.reset, self.unknown)
+
+
+def notice(reset: list[str], unknown: int) -> str | None:
+    """'Some link settings … were reset: a, b.' — names only, never the rejected values."""
+    parts = []
+    if reset:
+        parts.append("Some link settings were not valid and were reset to defaults: " + ", ".join(reset) + ".")
+    if unknown:
+        parts.append(f"{unknown} unknown link parameter(s) ignored.")
+    return " ".join(parts) or None
 
 
 def _clean(raw: str) -> str | None:
@@ -58,7 +66,8 @@ def _one(p: Param, raw: str) -> Any:
     if raw_c is None:
         raise ValueError
     if p.kind == "date":
-        d = date.fromisoformat(raw_c) if len(raw_c) == 10 else None
+        # Only YYYY-MM-DD: fromisoformat alone would also take ISO week dates such as 2026-W01-1.
+        d = date.fromisoformat(raw_c) if _ISO_DAY.fullmatch(raw_c) else None
         if d is None or (p.lo and d < p.lo) or (p.hi and d > p.hi):
             raise ValueError
         return d

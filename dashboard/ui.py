@@ -58,12 +58,34 @@ class View:
     path: str
     title: str
     values: dict[str, Any]
-    notice: str | None = None
     sources: list[str] = field(default_factory=list)
+    _slot: Any = None
 
     @property
     def as_of(self) -> date:
         return self.values["as_of"]
+
+    def keep_valid(self, name: str, allowed: list | set) -> list:
+        """Drop from a multi-select setting the values not allowed in this view (e.g. after an as-of change), with
+        the same value-free notice as an invalid link."""
+        current = list(st.session_state.get(name, []))
+        kept = [v for v in current if v in allowed]
+        if kept != current:
+            st.session_state[name] = kept
+            self.reset(name)
+        return kept
+
+    def reset(self, name: str) -> None:
+        """Record that the setting `name` fell back to its default, and say so in the page's notice."""
+        resets = st.session_state.setdefault("_atlas_reset", [])
+        if name not in resets:
+            resets.append(name)
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0))
+        if text and self._slot is not None:
+            self._slot.info(text, icon=":material/link_off:")
 
     def url(self, **override: Any) -> str:
         base = _base_url()
@@ -104,14 +126,15 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
         for p in params:
             st.session_state[p.name] = list(parsed.values[p.name]) if p.kind == "multi" else parsed.values[p.name]
         st.session_state["_atlas_page"] = path
-        st.session_state["_atlas_notice"] = parsed.notice
-    view = View(rel, info, path, title, dict(parsed.values), st.session_state.get("_atlas_notice"))
+        st.session_state["_atlas_reset"] = list(parsed.reset)
+        st.session_state["_atlas_unknown"] = parsed.unknown
+    view = View(rel, info, path, title, dict(parsed.values))
     _sidebar(view)
     view.values["as_of"] = st.session_state["as_of"]
     st.title(title)
     _as_of_badge(view)
-    if view.notice:
-        st.info(view.notice, icon=":material/link_off:")
+    view._slot = st.empty()
+    view._show_notice()
     return view
 
 

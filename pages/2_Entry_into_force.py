@@ -34,7 +34,7 @@ st.caption(f"{ui.esc(t['name'])}. Rule, as stored in the data: {rule_text}")
 sig = queries.signatories(rel, tid, as_of)
 candidates = [] if sig.empty else list(sig.loc[sig["status"] == "signed", "participant_id"])
 names = {} if sig.empty else dict(zip(sig["participant_id"], sig["participant"], strict=True))
-st.session_state["whatif"] = [p for p in st.session_state.get("whatif", []) if p in candidates]
+view.keep_valid("whatif", candidates)  # only signatories that had not yet ratified on the view date
 what_if = st.multiselect(f"What if these signatories ratified on {as_of:%d %B %Y}?", candidates, key="whatif",
                          format_func=lambda p: names[p] + (" (CoE member)" if bool(
                              sig.set_index("participant_id").loc[p, "coe_member"]) else ""))

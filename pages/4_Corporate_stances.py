@@ -23,7 +23,7 @@ comp = queries.companies(rel)
 hq_names = dict(zip(comp["hq_country"], comp["hq_name"], strict=False))
 f = st.columns(3)
 inst_opts = sorted(set(st_all["instrument_id"]), key=lambda i: inst.loc[i, "short_name"])
-st.session_state["instruments"] = [i for i in st.session_state.get("instruments", []) if i in inst_opts]
+view.keep_valid("instruments", inst_opts)  # only commitments with a stance on the view date
 chosen = f[0].multiselect("Commitments (all if empty)", inst_opts, key="instruments",
                           format_func=lambda i: inst.loc[i, "short_name"])
 stance = f[1].selectbox("Stance", ["all", *STANCES], key="stance",

@@ -145,32 +145,24 @@ def wait_ready(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
 
 
 def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
-    """Streamlit shows a 'running' status widget while the script runs; wait for it to be gone (and stay gone)."""
+    """Wait until Streamlit reports its script finished (stApp's data-test-script-state) and nothing is stale."""
     deadline = time.monotonic() + timeout_ms / 1000
     quiet = 0
     while time.monotonic() < deadline:
-        running = page.evaluate(
-            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]') "
-            "|| document.querySelectorAll('[data-stale=\"true\"]').length > 0")
-        quiet = 0 if running else quiet + 1
+        idle = page.evaluate(
+            """() => { const app = document.querySelector('[data-testid="stApp"]');
+                       return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+                           && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                           && !document.querySelector('[data-testid="stStatusWidget"]')
+                           && document.querySelectorAll('[data-stale="true"]').length === 0; }""")
+        quiet = quiet + 1 if idle else 0
         if quiet >= 3:
             return
-        page.wait_for_timeout(250)
-    raise TimeoutError("the Streamlit script never finished running")
-
-
-def wait_charts(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> dict[str, int]:
-    """Wait for every Plotly chart to have drawn its SVG and every deck.gl map to have a canvas; returns counts."""
-    page.wait_for_function(
-        """() => {
-            const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-            const decks = [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')];
-            return plots.every(p => p.querySelector('.js-plotly-plot .main-svg'))
-                && decks.every(d => d.querySelector('canvas'));
-        }""", timeout=timeout_ms)
-    return page.evaluate("""() => ({
-        plotly: document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot').length,
-        deck: document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas').length})""")
+        page.wait_for_timeout(200)
+    state = page.evaluate("() => { const a = document.querySelector('[data-testid=\"stApp\"]'); "
+                          "return a && [a.getAttribute('data-test-script-state'), "
+                          "a.getAttribute('data-test-connection-state')] }")
+    raise TimeoutError(f"the Streamlit script never finished running (stApp state {state})")
 
 
 def shot(page, name: str, locator=None) -> Path:

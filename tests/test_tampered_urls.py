@@ -13,7 +13,9 @@ release and checks:
   when the link was invalid, naming exactly the parameters that were reset;
 * afterwards the browser URL holds exactly the canonical parameters (hostile values and unknown keys removed).
 
-`FAST` cases (>= 10 per page) always run; the rest (`BULK`) run too unless they would push the file past ~4 min.
+`FAST` cases (>= 20 per page, every hostile category on every page parameter, the known bugs) always run; the
+rest (`BULK`: the remaining categories, as_of on the pages with own parameters, structural variants) is marked
+`slow` because the whole file exceeds the 4-minute budget on the shared 2-core machine (`make test-slow`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import pytest
 from google.protobuf.message import Message
+from streamlit.testing.v1.util import patch_config_options
 
 from tests.apptest_utils import run_page, texts
 
@@ -125,8 +128,11 @@ def _bad(page, param, label, value, marker, **kw) -> Case:
                 markers=[marker] if marker else [], **kw)
 
 
-FAST_LABELS = {"xss-script", "sql-drop", "long-10k", "nul-byte", "cyrillic-c", "repeated-valid", "date-2099",
-               "date-feb30", "md-js-link", "empty"}
+# The always-run subset: every hostile category of the brief on every page parameter (as_of fully on the pages
+# without their own parameters), plus the structural and positive cases marked fast below.
+FAST_LABELS = {"xss-script", "xss-img", "js-url", "md-js-link", "sql-or", "sql-drop", "sql-union", "long-10k",
+               "nul-byte", "cyrillic-c", "fullwidth", "rtl-override", "pct-script", "space", "empty", "repeated-valid",
+               "date-2099", "date-feb30"}
 
 
 def _cases() -> list[Case]:
@@ -148,9 +154,7 @@ def _cases() -> list[Case]:
                             markers=["<script>"]))
             if name == "as_of":
                 out.append(Case(f"{s}-as_of-iso-week", page, {"as_of": "2026-W01-1"}, reset={"as_of"},
-                                markers=["W01"],
-                                bug="state._one accepts any 10-character string date.fromisoformat() parses, so the "
-                                    "ISO week date as_of=2026-W01-1 is silently taken as 2025-12-29 (no notice)"))
+                                markers=["W01"]))
                 out.append(Case(f"{s}-as_of-before-min", page, {"as_of": "2014-12-31"}, reset={"as_of"},
                                 markers=["2014-12-31"]))
                 out.append(Case(f"{s}-as_of-after-dataset", page, {"as_of": "2026-07-01"}, reset={"as_of"},
@@ -214,11 +218,10 @@ def _positive_cases() -> list[Case]:
              reset={"whatif"}),
         Case("entry_into_force-whatif-script-member", P["entry_into_force"], {"whatif": "NOR,<script>"},
              reset={"whatif"}, markers=["<script>"]),
-        Case("entry_into_force-whatif-not-signatory", P["entry_into_force"], {"whatif": "FRA"}, reset={"whatif"},
-             bug="whatif=FRA (a participant that never signed CETS 225) passes state.parse (choices = every "
-                 "participant) and is then silently dropped by the page's candidate filter: no notice"),
-        Case("entry_into_force-whatif-already-party", P["entry_into_force"], {"whatif": "EU"}, reset={"whatif"},
-             bug="whatif=EU (already a party) is accepted by state.parse and silently dropped by the page: no notice"),
+        Case("entry_into_force-whatif-not-signatory", P["entry_into_force"], {"whatif": "FRA"}, reset={"whatif"}),
+        Case("entry_into_force-whatif-already-party", P["entry_into_force"], {"whatif": "EU"}, reset={"whatif"}),
+        Case("entry_into_force-whatif-before-signature", P["entry_into_force"], {"whatif": "NOR", "as_of": "2024-01-01"},
+             expect={"as_of": date(2024, 1, 1)}, reset={"whatif"}),
         Case("entry_into_force-instrument-not-treaty", P["entry_into_force"], {"instrument": "eu-ai-act"},
              reset={"instrument"}),
         Case("binding_vs_voluntary-valid-bloc-region", P["binding_vs_voluntary"], {"bloc": "eu", "region": "Europe"},
@@ -236,6 +239,9 @@ def _positive_cases() -> list[Case]:
         Case("corporate_stances-instruments-bad-member", P["corporate_stances"],
              {"instruments": "eu-ai-pact,<script>"}, reset={"instruments"}, markers=["<script>"], fast=True),
         Case("corporate_stances-instruments-no-stances", P["corporate_stances"], {"instruments": "cets-225"},
+             reset={"instruments"}),
+        Case("corporate_stances-instruments-none-on-date", P["corporate_stances"],
+             {"instruments": "eu-ai-pact", "as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)},
              reset={"instruments"}),
         Case("corporate_stances-instruments-empty", P["corporate_stances"], {"instruments": ""}),
         Case("corporate_stances-instruments-dup", P["corporate_stances"], {"instruments": "eu-ai-pact,eu-ai-pact"},
@@ -330,8 +336,9 @@ def expected_values(case: Case) -> dict[str, Any]:
 
 def check_case(case: Case) -> None:
     title, spec = PAGES[case.page]
-    at = run_page(case.page, case.query)
-    assert not at.exception, [e.value for e in at.exception]
+    with patch_config_options({"client.showErrorDetails": "full"}):  # so a failure reports its stack trace
+        at = run_page(case.page, case.query)
+    assert not at.exception, [(e.value, e.stack_trace) for e in at.exception]
     page = everything(at)
     for bad in ("Traceback", 'File "/', "Exception:", "Error:"):
         assert bad not in page, f"{bad!r} on the page"
@@ -361,34 +368,43 @@ def check_case(case: Case) -> None:
     for label, value in case.metrics.items():
         got = [m.value for m in at.metric if m.label == label]
         assert got == [value], (label, got)
+    shown = texts(at) + "\n" + "\n".join(sb.options[sb.index] for sb in at.selectbox if sb.index is not None)
     for s in case.shows:
-        assert s in page, s
+        assert s in shown, s
 
 
 def _param(c: Case):
     marks = [pytest.mark.xfail(strict=True, reason=c.bug)] if c.bug else []
+    c.fast = c.fast or bool(c.bug)  # known bugs stay visible in the default run
     return pytest.param(c, id=c.id, marks=marks)
 
 
+_PARAMS = [_param(c) for c in CASES]
 FAST = [c for c in CASES if c.fast]
 BULK = [c for c in CASES if not c.fast]
 
 
-def test_case_counts():
+def test_case_counts(capsys):
     counts = _counts(CASES)
     fast = _counts(FAST)
-    print(f"\ntampered-URL cases: {len(CASES)} total; per page: {counts}; fast subset: {fast}")
+    line = (f"tampered-URL cases: {len(CASES)} total ({len(FAST)} fast); per page: "
+            + ", ".join(f"{_short(p)} {n} ({fast[p]} fast)" for p, n in counts.items()))
+    with capsys.disabled():  # shown even under -q
+        print("\n" + line)
     for p in PAGES:
         assert counts[p] >= 40, (p, counts[p])
         assert fast[p] >= 10, (p, fast[p])
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in FAST])
+@pytest.mark.parametrize("case", [p for p in _PARAMS if p.values[0].fast])
 def test_tampered_url_fast(fixture_db, case):
     check_case(case)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in BULK])
+# Measured on the shared 2-core machine: the whole file takes ~4.5 min wall (~2.3 min CPU) -> over the 4-minute
+# budget, so the bulk half is `slow` (`make test-slow`); the fast half above always runs.
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [p for p in _PARAMS if not p.values[0].fast])
 def test_tampered_url_bulk(fixture_db, case):
     check_case(case)
 
@@ -435,3 +451,12 @@ def test_default_url_is_canonical(fixture_db, page):
     _title, spec = PAGES[page]
     want = _canonical({"as_of": DATASET_AS_OF, **{k: d for k, (_kind, d) in spec.items()}})
     assert dict(at.query_params) == want
+
+
+def test_detector_sees_charts_tables_and_links(fixture_db):
+    """Negative control for `everything()`: it does see the map spec, the table bytes and the copy-link code."""
+    at = run_page("pages/6_Instrument.py", {"instrument": "cets-225"})
+    page = everything(at)
+    assert "world_110m.geojson" in page  # pydeck spec (GeoJsonLayer URL)
+    assert "Andorra" in page  # a signatory: only inside the dataframe's Arrow bytes and the map tooltips
+    assert "instrument=cets-225" in page  # the copy-link st.code
