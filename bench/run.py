@@ -23,11 +23,12 @@ CONFIGS = {
     # warm: AppTest warm runs per page; loads_main: browser loads of the map page and each floor; loads_other: of
     # the other pages; nav_rounds: sidebar tours; inter_k: distinct options per interaction pass (2 passes);
     # reruns: reruns per load-test session; scale_warm: warm runs per page on synthetic data.
-    "quick": dict(warm=5, loads_main=3, loads_other=1, nav_rounds=1, inter_k=10, reruns=3, scale_warm=3,
-                  waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=3, what_if=False,
-                  scale_pages_for=(100,)),
-    "full": dict(warm=15, loads_main=5, loads_other=5, nav_rounds=5, inter_k=20, reruns=6, scale_warm=7,
-                 waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=5, what_if=True),
+    "quick": dict(warm=5, loads_main=2, loads_other=1, nav_rounds=1, inter_k=5, reruns=2, scale_warm=3,
+                  waves=[10, 50], think=(1.0, 3.0), ramp=2.0, profile_runs=2, what_if=False,
+                  scale_pages_for=(100,), concurrent5=False, deadline=300, scale_deadline=20),
+    "full": dict(warm=15, loads_main=5, loads_other=5, nav_rounds=5, inter_k=20, reruns=5, scale_warm=7,
+                 waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=5, what_if=True,
+                 scale_pages_for=(10, 100), concurrent5=True, deadline=600, scale_deadline=60),
 }
 PAGE_FILES = ["streamlit_app.py", *sorted(f"pages/{p.name}" for p in (C.ROOT / "pages").glob("*.py"))]
 EMPTY_FLOOR = str(C.FLOORS / "empty.py")
@@ -35,17 +36,22 @@ EMPTY_FLOOR = str(C.FLOORS / "empty.py")
 
 # ---------------------------------------------------------------- 1. script runs (AppTest)
 
-def page_runs(db: Path, page: str, warm: int, profile: bool = False, query: str = "") -> dict:
-    cmd = [C.PY, "-m", "bench.scripts", "--db", str(db), "--page", page, "--warm", str(warm)]
+def page_runs(db: Path, page: str, warm: int, profile: bool = False, query: str = "", deadline: float = 600) -> dict:
+    cmd = [C.PY, "-m", "bench.scripts", "--db", str(db), "--page", page, "--warm", str(warm),
+           "--deadline", str(deadline)]
     if profile:
         cmd.append("--profile")
     if query:
         cmd += ["--query", query]
-    r = subprocess.run(cmd, cwd=C.ROOT, capture_output=True, text=True, timeout=1800,
+    r = subprocess.run(cmd, cwd=C.ROOT, capture_output=True, text=True, timeout=deadline + 120,
                        env={**os.environ, "PYTHONPATH": str(C.ROOT)})
-    if r.returncode != 0:
+    if r.returncode != 0 or not r.stdout.strip():
         return {"page": page, "error": r.stderr[-2000:]}
     d = json.loads(r.stdout.strip().splitlines()[-1])
+    if d.get("timed_out"):
+        return {"page": page, "timed_out": True, "deadline_s": d["deadline_s"],
+                "cold_exec_ms": d.get("cold_exec_ms"), "warm_exec_ms": C.summary(d["warm_exec_ms"]),
+                "profile_last_window": d.get("profile_last_window")}
     out = {"page": page, "cold_exec_ms": d["cold_exec_ms"], "cold_wall_ms": d["cold_wall_ms"],
            "warm_exec_ms": C.summary(d["warm_exec_ms"]), "warm_wall_ms": C.summary(d["warm_wall_ms"]),
            "rerun_exec_ms": C.summary(d["rerun_exec_ms"]), "exceptions": d["exceptions"]}
@@ -58,7 +64,8 @@ def section_scripts(db: Path, cfg: dict) -> dict:
     res = {}
     for page in [*PAGE_FILES, EMPTY_FLOOR]:
         C.log(f"scripts: {page}")
-        res["floor:empty" if page == EMPTY_FLOOR else page] = page_runs(db, page, cfg["warm"])
+        res["floor:empty" if page == EMPTY_FLOOR else page] = page_runs(db, page, cfg["warm"],
+                                                                        deadline=cfg["deadline"])
     return res
 
 
@@ -97,8 +104,9 @@ def section_browser(db: Path, cfg: dict, profile: bool) -> dict:
             out["navigation"] = B.navigation(br, s.url, cfg["nav_rounds"])
             C.log(f"browser: interaction x{len(seq)}")
             out["interaction"] = B.interaction(br, s.url, B.PAGES[1][0], B.PAGES[1][2], seq)
-            C.log("browser: 5 contexts at once")
-            out["concurrent5"] = B.concurrent_open(br, s.url, 5)
+            if cfg["concurrent5"]:
+                C.log("browser: 5 contexts at once")
+                out["concurrent5"] = B.concurrent_open(br, s.url, 5)
             out["app_rss_mb_after"] = s.rss_mb()
             if profile:
                 C.log("browser: JS profiles (map load, 5 interactions)")
@@ -249,9 +257,9 @@ def section_scale(db: Path, cfg: dict, baseline: dict | None) -> dict:
 
     out: dict = {"factors": {}}
     if baseline is None:
-        baseline = {p: page_runs(db, p, cfg["scale_warm"]) for p in PAGE_FILES}
+        baseline = {p: page_runs(db, p, cfg["scale_warm"], deadline=cfg["deadline"]) for p in PAGE_FILES}
     out["baseline_exec_median_ms"] = {p: baseline[p]["warm_exec_ms"]["median"] for p in PAGE_FILES
-                                      if "error" not in baseline[p]}
+                                      if "error" not in baseline[p] and not baseline[p].get("timed_out")}
     for factor in cfg.get("scale_factors", (10, 100)):
         C.log(f"scale: x{factor} build")
         r = subprocess.run([C.PY, "-m", "bench.synth", str(factor), f"/tmp/bench-synth-x{factor}"], cwd=C.ROOT,
@@ -264,7 +272,7 @@ def section_scale(db: Path, cfg: dict, baseline: dict | None) -> dict:
         pages = {}
         for p in (PAGE_FILES if factor in cfg.get("scale_pages_for", (10, 100)) else []):
             C.log(f"scale: x{factor} {p}")
-            pages[p] = page_runs(Path(info["db"]), p, cfg["scale_warm"])
+            pages[p] = page_runs(Path(info["db"]), p, cfg["scale_warm"], deadline=cfg["scale_deadline"])
         info["pages"] = pages
         out["factors"][factor] = info
     _ = synth
@@ -292,8 +300,8 @@ def evaluate(res: dict) -> list[dict]:
         fl_wall = fl.get("warm_wall_ms", {}).get("median")
         for p in PAGE_FILES:
             d = sc.get(p, {})
-            if "error" in d:
-                add(f"script warm {p}", None, "<= 100 ms", False)
+            if "error" in d or d.get("timed_out") or not d:
+                add(f"script warm {p} ({'timed out' if d.get('timed_out') else 'error'})", None, "<= 100 ms", False)
                 continue
             ex = d["warm_exec_ms"]["median"]
             add(f"script warm exec {p} (wall {_r(d['warm_wall_ms']['median'])}, cold {_r(d['cold_exec_ms'])}, "
@@ -326,7 +334,8 @@ def evaluate(res: dict) -> list[dict]:
         it, nit = br.get("interaction", {}), br.get("naive_interaction", {})
         if it:
             p95, np95 = it["ms"]["p95"], nit.get("ms", {}).get("p95")
-            add(f"interaction p95 (p50 {_r(it['ms']['p50'])}, n={it['ms']['n']})", _r(p95), "<= 1000 ms",
+            add(f"interaction p95 (p50 {_r(it['ms']['p50'])}, n={it['ms']['n']}; script_finished handled by the "
+                f"page at p50 {_r(it['to_script_finished_ms']['p50'])})", _r(p95), "<= 1000 ms",
                 p95 is not None and p95 <= 1000)
             add(f"interaction naive p95 / app p95 (naive p50 {_r(nit.get('ms', {}).get('p50'))})", _r(np95),
                 ">= 1.6x", p95 and np95 and np95 / p95 >= 1.6, floor=f"app {_r(p95)}",
@@ -383,7 +392,13 @@ def evaluate(res: dict) -> list[dict]:
                 unit="s")
             for p, d in info["pages"].items():
                 if "error" in d:
-                    add(f"scale x{f} {p}", None, "runs", False)
+                    add(f"scale x{f} {p} (error)", None, "runs", False)
+                    continue
+                if d.get("timed_out"):
+                    add(f"scale x{f} {p}: no run finished within {d['deadline_s']:.0f} s (cold "
+                        f"{_r(d.get('cold_exec_ms'))} ms)", None,
+                        "<= 2x today" if str(f) == "100" else "(info)", False if str(f) == "100" else None,
+                        floor=f"today {_r(base.get(p), 1)}")
                     continue
                 v = d["warm_exec_ms"]["median"]
                 b = base.get(p)
@@ -400,18 +415,36 @@ def profiles(res: dict, db: Path, cfg: dict) -> dict:
     sc = res.get("scripts") or {}
     for p in PAGE_FILES:
         d = sc.get(p)
-        if d and "error" not in d and d["warm_exec_ms"]["median"] > 100:
+        if d and "error" not in d and not d.get("timed_out") and d["warm_exec_ms"]["median"] > 100:
             C.log(f"profile: {p}")
             out[f"today {p}"] = page_runs(db, p, cfg["profile_runs"], profile=True).get("profile")
+        elif d and d.get("timed_out"):
+            out[f"today {p}"] = d.get("profile_last_window")
     sc4 = res.get("scale") or {}
     info = sc4.get("factors", {}).get(100) or sc4.get("factors", {}).get("100")
     base = sc4.get("baseline_exec_median_ms", {})
     if info and "pages" in info:
         for p, d in info["pages"].items():
-            if "error" not in d and base.get(p) and d["warm_exec_ms"]["median"] > 2 * base[p]:
+            if d.get("timed_out"):
+                out[f"x100 {p}"] = d.get("profile_last_window")
+            elif "error" not in d and base.get(p) and d["warm_exec_ms"]["median"] > 2 * base[p]:
                 C.log(f"profile: x100 {p}")
-                out[f"x100 {p}"] = page_runs(Path(info["db"]), p, cfg["profile_runs"], profile=True).get("profile")
+                out[f"x100 {p}"] = page_runs(Path(info["db"]), p, cfg["profile_runs"], profile=True,
+                                             deadline=cfg["scale_deadline"]).get("profile")
     return out
+
+
+def app_digest() -> dict:
+    """What was measured: a digest of the app's code and the newest modification time among it."""
+    import hashlib
+
+    files = sorted([C.ROOT / "streamlit_app.py", *(C.ROOT / "pages").glob("*.py"), *(C.ROOT / "dashboard").rglob("*.py"),
+                    *(C.ROOT / "dashboard").rglob("*.sql"), C.ROOT / ".streamlit" / "config.toml"])
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    newest = max(f.stat().st_mtime for f in files)
+    return {"sha256": h.hexdigest()[:16], "newest_mtime": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(newest))}
 
 
 def machine() -> dict:
@@ -452,7 +485,7 @@ def main(argv=None) -> int:
     db, name = C.snapshot_release()
     res: dict = {"command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
                  "mode": "quick" if args.quick else "full", "config": cfg, "release": name,
-                 "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine()}
+                 "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(), "app_code": app_digest()}
     C.log(f"release {name} (copied to {db}); mode {res['mode']}")
     if "scripts" in sections:
         res["scripts"] = section_scripts(db, cfg)
@@ -466,6 +499,7 @@ def main(argv=None) -> int:
         res["profiles"] = profiles(res, db, cfg)
     res["targets"] = evaluate(res)
     res["elapsed_s"] = time.time() - t0
+    res["app_code_end"] = app_digest()  # differs from app_code if the app was edited during the run
     res["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
     outdir = C.BENCH / "results"
     outdir.mkdir(exist_ok=True)

@@ -9,7 +9,7 @@ AppTest's per-instance scan of installed packages for components (BidiComponentM
 server does it once at start-up) is done once, before timing, and shared.
 
 Usage (one page per process): python -m bench.scripts --db PATH --page pages/1_World_map.py --warm 15
-Prints one JSON line.
+[--profile] [--deadline 240]. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -34,7 +35,10 @@ def main(argv=None) -> int:
     ap.add_argument("--warm", type=int, default=10)
     ap.add_argument("--query", default="", help="URL query string for every run, e.g. instrument=cets-225")
     ap.add_argument("--profile", action="store_true",
-                    help="cProfile the warm runs (inside the script thread) and add the top costs, ms per run")
+                    help="sample the script thread during the warm runs and add the top costs, ms per run")
+    ap.add_argument("--deadline", type=float, default=0,
+                    help="seconds: if the process is still running then, print what it has (timed_out, with a "
+                         "sampled profile of its last 20 s) and exit")
     args = ap.parse_args(argv)
     os.environ["ATLAS_DB"] = args.db
     warnings.filterwarnings("ignore")
@@ -46,18 +50,12 @@ def main(argv=None) -> int:
 
     exec_times: list[float] = []
     orig = sr.exec_func_with_error_handling
-    prof = {"p": None}
 
     def timed(func, ctx):
-        p = prof["p"]
         t = time.perf_counter()
-        if p:
-            p.enable()
         try:
             return orig(func, ctx)
         finally:
-            if p:
-                p.disable()
             exec_times.append((time.perf_counter() - t) * 1000)
 
     sr.exec_func_with_error_handling = timed
@@ -83,56 +81,49 @@ def main(argv=None) -> int:
         ex = sum(exec_times[n0:])
         return wall, ex, len(at.exception)
 
-    out: dict = {"page": args.page, "query": args.query}
+    out: dict = {"page": args.page, "query": args.query, "warm_wall_ms": [], "warm_exec_ms": [], "exceptions": 0}
+    if args.deadline:
+        from bench.sampler import Sampler
+
+        def watchdog():
+            window = min(20.0, args.deadline / 3)
+            time.sleep(args.deadline - window)
+            smp = Sampler().start()
+            time.sleep(window)
+            smp.stop()
+            out["timed_out"] = True
+            out["deadline_s"] = args.deadline
+            out["profile_last_window"] = smp.result(runs=1) | {"window_s": window}
+            print(json.dumps(out, default=str), flush=True)
+            os._exit(0)
+
+        threading.Thread(target=watchdog, daemon=True).start()
     at = new_app()
     out["cold_wall_ms"], out["cold_exec_ms"], exc = one(at)
     out["exceptions"] = exc
     out["rerun_wall_ms"], out["rerun_exec_ms"] = [], []
-    wall, ex = [], []
+    wall, ex = out["warm_wall_ms"], out["warm_exec_ms"]
+    smp = None
     if args.profile:
-        import cProfile
-        prof["p"] = cProfile.Profile()
+        from bench.sampler import Sampler
+        smp = Sampler().start()
     for _ in range(args.warm):
         at = new_app()
         w, e, exc = one(at)
         wall.append(w)
         ex.append(e)
         out["exceptions"] += exc
-    if prof["p"] is not None:
-        out["profile"] = top_costs(prof["p"], args.warm)
-        prof["p"] = None
+    if smp is not None:
+        smp.stop()
+        out["profile"] = smp.result(runs=args.warm)
     # A rerun in the same session (what a widget change costs before its own new work).
     for _ in range(max(3, args.warm // 3)):
         w, e, exc = one(at)
         out["rerun_wall_ms"].append(w)
         out["rerun_exec_ms"].append(e)
-    out["warm_wall_ms"], out["warm_exec_ms"] = wall, ex
-    print(json.dumps(out))
+    print(json.dumps(out, default=str), flush=True)
+    os._exit(0)  # not sys.exit: a watchdog thread may be sleeping
     return 0
-
-
-def top_costs(p, runs: int, n: int = 20) -> dict:
-    """cProfile stats -> the app's own functions by cumulative time, and all functions by self time (ms per run)."""
-    import pstats
-
-    st = pstats.Stats(p).stats
-    root = str(ROOT) + "/"
-
-    def name(k):
-        f, line, fn = k
-        f = f.replace(root, "") if f.startswith(root) else f.split("site-packages/")[-1]
-        return f"{fn} ({f}:{line})"
-
-    app = [(name(k), v[3] * 1000 / runs, v[1]) for k, v in st.items()
-           if k[0].startswith(root) and "/.venv/" not in k[0] and "/bench/" not in k[0]]
-    every = [(name(k), v[2] * 1000 / runs, v[1]) for k, v in st.items()]
-    cum = [(name(k), v[3] * 1000 / runs, v[1]) for k, v in st.items()
-           if "/threading.py" not in k[0] and "exec_code.py" not in k[0] and "script_runner.py" not in k[0]
-           and k[2] not in ("<built-in method builtins.exec>", "timed", "run", "code_to_exec", "_mpa_v1")]
-    def fmt(rows, k=n):
-        return [{"function": f, "ms_per_run": round(ms, 2), "calls": c} for f, ms, c in
-                sorted(rows, key=lambda r: -r[1])[:k]]
-    return {"runs": runs, "cumulative_app": fmt(app), "cumulative_all": fmt(cum, 30), "self_all": fmt(every)}
 
 
 if __name__ == "__main__":

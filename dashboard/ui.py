@@ -200,7 +200,9 @@ def verified_col(df: pd.DataFrame, col: str = "verified") -> pd.DataFrame:
     """Replace the boolean with a word a reader sees at a glance ("UNVERIFIED" for false)."""
     if col in df.columns:
         df = df.copy()
-        df[col] = df[col].map(lambda v: "yes" if bool(v) else "UNVERIFIED")
+        # None = nothing to verify (e.g. "No record"); False = loaded but not verified.
+        df[col] = df[col].map(lambda v: "" if v is None or (not isinstance(v, bool) and pd.isna(v))
+                              else ("yes" if bool(v) else "UNVERIFIED"))
     if "source_url" in df.columns:
         df["source_url"] = df["source_url"].map(safe_url)
     return df

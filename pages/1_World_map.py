@@ -22,7 +22,7 @@ df = queries.statuses(rel, choice, as_of)
 if choice in inst.index:
     i = inst.loc[choice]
     st.caption(f"{ui.esc(i['name'])} · {'legally binding' if i['legally_binding'] else 'voluntary'} · "
-               f"{ui.esc(i['kind']).replace('_', ' ')}")
+               f"{ui.esc(str(i['kind']).replace('_', ' '))}")
 selected = st.pydeck_chart(queries.map_deck(rel, choice, as_of), on_select="rerun", selection_mode="single-object", key="map",
                            height=520)
 picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []

@@ -66,7 +66,7 @@ if sig.empty:
 else:
     tip = sig[(sig["status"] == "signed") & sig["coe_member"]]
     st.caption(f"{len(tip)} signatories are Council of Europe member states that could tip the second condition: "
-               + ", ".join(tip["participant"]) + "." if len(tip) else "No member-state signatory is left to ratify.")
+               + ui.esc(", ".join(tip["participant"])) + "." if len(tip) else "No member-state signatory is left to ratify.")
     shown = ui.verified_col(sig.assign(
         status=sig["status"].map({"party": "Ratified / approved", "signed": "Signed only"}).fillna(sig["status"]),
         could_tip=sig["participant_id"].isin(tip["participant_id"]))[

@@ -19,7 +19,7 @@ pid = st.selectbox("State or organisation", list(parts.index), key="country",
 p = parts.loc[pid]
 blocs = queries.members_as_of(rel, as_of)
 mine = [BLOC_LABELS[b] for b in blocs.loc[blocs["participant_id"] == pid, "bloc"]]
-st.caption(f"{ui.esc(p['official_name'])} · {ui.esc(p['kind']).replace('_', ' ')} · "
+st.caption(f"{ui.esc(p['official_name'])} · {ui.esc(str(p['kind']).replace('_', ' '))} · "
            f"{ui.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
            f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}")
 
@@ -40,7 +40,7 @@ st.subheader("Every recorded act, oldest first")
 hist = queries.actions_history(rel, as_of)
 hist = hist[hist["participant_id"] == pid]
 if hist.empty:
-    ui.empty(f"No recorded act by {p['name']} on or before {as_of:%d %B %Y}.")
+    ui.empty(f"No recorded act by {ui.esc(p['name'])} on or before {as_of:%d %B %Y}.")
 else:
     acts = ui.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified", "source_url",
                                  "note"]])
@@ -52,7 +52,7 @@ if len(comp):
     st.subheader("Companies headquartered here")
     cols = st.columns(4)
     for n, r in enumerate(comp.itertuples()):
-        cols[n % 4].page_link("pages/7_Company.py", label=r.name, icon=":material/business:",
+        cols[n % 4].page_link("pages/7_Company.py", label=ui.esc(r.name), icon=":material/business:",
                               query_params={"company": r.company_id, "as_of": str(as_of)})
 st.caption(f"Status legend: {', '.join(STATUS_LABELS.values())}.")
 ui.sync_url(view, country=pid)

@@ -16,7 +16,7 @@ rel, as_of = view.rel, view.as_of
 inst = queries.instruments(rel).set_index("instrument_id")
 iid = st.selectbox("Instrument", list(inst.index), key="instrument", format_func=lambda i: inst.loc[i, "short_name"])
 i = inst.loc[iid]
-st.subheader(i["name"], anchor=False)
+st.subheader(ui.esc(i["name"]), anchor=False)
 c = st.columns(4)
 c[0].metric("Nature", "Legally binding" if i["legally_binding"] else "Voluntary")
 c[1].metric("Kind", str(i["kind"]).replace("_", " ").capitalize())
@@ -39,8 +39,8 @@ df = queries.statuses(rel, iid, as_of)
 rows = df[df["status"] != "none"]
 st.subheader("Signatories and participants")
 if rows.empty:
-    ui.empty(f"No state or organisation has a recorded act on {i['short_name']} on or before {as_of:%d %B %Y}."
-             + (" " + str(i["note"]) if isinstance(i["note"], str) else ""))
+    ui.empty(f"No state or organisation has a recorded act on {ui.esc(i['short_name'])} on or before "
+             f"{as_of:%d %B %Y}." + (" " + ui.esc(i["note"]) if isinstance(i["note"], str) else ""))
 else:
     st.pydeck_chart(queries.map_deck(rel, iid, as_of), key="imap", height=420)
     hist = queries.actions_history(rel, as_of)

@@ -25,7 +25,7 @@ stances = queries.stances_as_of(rel, as_of)
 mine = stances[stances["company_id"] == cid]
 st.subheader("Stances")
 if mine.empty:
-    ui.empty(f"No stance by {c['name']} recorded on or before {as_of:%d %B %Y}.")
+    ui.empty(f"No stance by {ui.esc(c['name'])} recorded on or before {as_of:%d %B %Y}.")
 else:
     tbl = ui.verified_col(mine[["instrument", "stance", "stance_date", "date_precision", "quote", "quote_by",
                                 "verified", "source_url", "note"]])
@@ -48,6 +48,6 @@ if hq:
         "same_instrument": "Same instrument as a stance above", "status_label": "Home state status", "date": "Date",
         "verified": "Verified"})
     ui.cite(view, f"Home state of {c['name']}", home, list(rec["source_url"].dropna()), key="home")
-    st.page_link("pages/5_Country.py", label=f"Open the profile of {c['hq_name']}", icon=":material/flag:",
+    st.page_link("pages/5_Country.py", label=f"Open the profile of {ui.esc(c['hq_name'])}", icon=":material/flag:",
                  query_params={"country": hq, "as_of": str(as_of)})
 ui.sync_url(view, company=cid)
