@@ -114,7 +114,7 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
 
 
 def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
-    """The participation map for one selection (statuses from dashboard.status.participant_statuses)."""
+    """The participation map for one selection (statuses from dashboard.status.select)."""
     states = statuses[statuses["kind"] != "organisation"]
     countries = pdk.Layer(
         "GeoJsonLayer",

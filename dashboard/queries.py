@@ -116,11 +116,18 @@ def unverified(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "unverified"), "on_date")
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def all_statuses(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """Every (instrument, participant) status on `as_of`: the one table the map, profiles and charts read."""
+    mem = members_as_of(rel, as_of)
+    return status.all_statuses(instruments(rel), actions_as_of(rel, as_of),
+                               set(mem.loc[mem["bloc"] == "eu", "participant_id"]), as_of)
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def statuses(rel: db.Release, selection: str, as_of: date) -> pd.DataFrame:
     """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`."""
-    return status.participant_statuses(participants(rel), instruments(rel), actions_as_of(rel, as_of),
-                                       members_as_of(rel, as_of), selection, as_of)
+    return status.select(participants(rel), all_statuses(rel, as_of), selection)
 
 
 def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[str, ...] = ()) -> eif.Progress | None:
@@ -178,24 +185,14 @@ def signatories(rel: db.Release, instrument_id: str, as_of: date) -> pd.DataFram
 @st.cache_data(max_entries=256, show_spinner=False)
 def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
     """Per participant: how many binding and voluntary instruments it is positively committed to on `as_of`."""
-    parts = participants(rel)
-    rows = []
-    for sel, label in (("binding", "Binding"), ("voluntary", "Voluntary")):
-        inst = instruments(rel)
-        chosen = inst[inst["legally_binding"] == (sel == "binding")]
-        eu = set(members_as_of(rel, as_of).query("bloc == 'eu'")["participant_id"])
-        acts = actions_as_of(rel, as_of)
-        for _, i in status.existing(chosen, as_of).iterrows():
-            s = status.instrument_statuses(i, acts, eu, as_of)
-            s = s[s["status"].isin(status.POSITIVE)]
-            for pid in s["participant_id"].unique():
-                rows.append({"participant_id": pid, "bindingness": label, "instrument_id": i["instrument_id"]})
-    df = pd.DataFrame(rows, columns=["participant_id", "bindingness", "instrument_id"])
-    counts = df.groupby(["participant_id", "bindingness"]).size().unstack(fill_value=0)
+    allst = all_statuses(rel, as_of)
+    pos = allst[allst["status"].isin(status.POSITIVE)]
+    counts = (pos.assign(bindingness=pos["legally_binding"].map({True: "Binding", False: "Voluntary"}))
+              .groupby(["participant_id", "bindingness"])["instrument_id"].nunique().unstack(fill_value=0))
     for c in ("Binding", "Voluntary"):
         if c not in counts.columns:
             counts[c] = 0
-    out = parts.merge(counts[["Binding", "Voluntary"]].reset_index(), on="participant_id", how="left")
+    out = participants(rel).merge(counts[["Binding", "Voluntary"]].reset_index(), on="participant_id", how="left")
     out[["Binding", "Voluntary"]] = out[["Binding", "Voluntary"]].fillna(0).astype(int)
     return out
 
@@ -324,14 +321,60 @@ def events_figure(rel: db.Release, instrument_id: str, as_of: date):
 @st.cache_data(max_entries=512, show_spinner=False)
 def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
     """One row per instrument: the participant's status on it on `as_of` (with 'none' where it has no record)."""
-    rows = []
-    for _, i in instruments(rel).iterrows():
-        s = statuses(rel, i["instrument_id"], as_of).set_index("participant_id").loc[participant_id]
-        rows.append({"instrument_id": i["instrument_id"], "instrument": i["short_name"],
-                     "binding": "Binding" if i["legally_binding"] else "Voluntary", "status": s["status"],
-                     "status_label": s["status_label"], "date": s["action_date"], "date_precision": s["date_precision"],
-                     "verified": bool(s["verified"]) if s["status"] != "none" else None,
-                     "source_url": s["source_url"], "note": s["note"]})
-    df = pd.DataFrame(rows)
+    from dashboard.config import STATUS_LABELS
+
+    allst = all_statuses(rel, as_of)
+    mine = allst[allst["participant_id"] == participant_id]
+    inst = instruments(rel)[["instrument_id", "short_name", "legally_binding"]]
+    df = inst.merge(mine.drop(columns=["instrument", "legally_binding", "participant_id"]), on="instrument_id",
+                    how="left")
+    df["status"] = df["status"].fillna("none")
+    df = pd.DataFrame({
+        "instrument_id": df["instrument_id"], "instrument": df["short_name"],
+        "binding": df["legally_binding"].map({True: "Binding", False: "Voluntary"}), "status": df["status"],
+        "status_label": df["status"].map(STATUS_LABELS), "date": df["action_date"],
+        "date_precision": df["date_precision"],
+        "verified": [bool(v) if s != "none" else None for v, s in zip(df["verified"], df["status"], strict=True)],
+        "source_url": df["source_url"], "note": df["note"]})
     rank = {k: n for n, k in enumerate(status.STATUS_ORDER)}
     return df.assign(_r=df["status"].map(rank)).sort_values(["_r", "instrument"]).drop(columns="_r").reset_index(drop=True)
+
+
+MATRIX_ROWS, MATRIX_COLS = 60, 30  # a readable matrix; the table under it lists every stance
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance: str, hq: str):
+    """The latest stance per (company, commitment) under the filters, and the matrix figure of the most active
+    companies and commitments. Returns (rows, figure or None, companies shown, commitments shown)."""
+    from dashboard import charts
+    from dashboard.config import STANCE_LABELS
+
+    df = stances_as_of(rel, as_of)
+    if chosen:
+        df = df[df["instrument_id"].isin(chosen)]
+    if hq != "all":
+        df = df[df["hq_country"] == hq]
+    if stance != "all":
+        df = df[df["company_id"].isin(df.loc[df["stance"] == stance, "company_id"])]
+    latest = df.sort_values("stance_date").drop_duplicates(["company_id", "instrument_id"], keep="last")
+    if latest.empty:
+        return latest, None, 0, 0
+    top_c = latest["company"].value_counts().head(MATRIX_ROWS).index
+    top_i = latest["instrument"].value_counts().head(MATRIX_COLS).index
+    cell = latest[latest["company"].isin(top_c) & latest["instrument"].isin(top_i)]
+
+    def when(d, p):
+        return {"on_or_before": f"on or before {d:%d %b %Y}", "month": f"{d:%b %Y}", "year": f"{d:%Y}"}.get(
+            p, f"{d:%d %b %Y}")
+
+    cell = cell.assign(text=[
+        f"{STANCE_LABELS[s]} · {when(d, p)}" + (" · UNVERIFIED" if not v else "")
+        + (f"<br>“{charts.plain(q[:140])}”" if isinstance(q, str) and q else "")
+        for s, d, p, v, q in zip(cell["stance"], cell["stance_date"], cell["date_precision"], cell["verified"],
+                                 cell["quote"], strict=True)])
+    matrix = cell.pivot_table(index="company", columns="instrument", values="stance", aggfunc="first").fillna("none")
+    hover = (cell.pivot_table(index="company", columns="instrument", values="text", aggfunc="first")
+             .reindex_like(matrix).fillna("No record"))
+    order = (matrix == "signed").sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return latest, charts.stance_matrix(matrix.loc[order], hover.loc[order]), len(top_c), len(top_i)

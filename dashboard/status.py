@@ -16,59 +16,66 @@ SELECTIONS = {"binding": "All binding instruments", "voluntary": "All voluntary 
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
-def first_date(inst: pd.Series):
-    """The earliest date we know the instrument existed (adopted, opened, in force or, for a vetoed bill, ended)."""
-    dates = [inst.get(c) for c in ("adopted_on", "opened_on", "in_force_on", "ended_on")]
-    dates = [d for d in dates if d is not None and not pd.isna(d)]
-    return min(dates) if dates else None
+COLS = ["instrument_id", "participant_id", "status", "action", "action_date", "date_precision", "source_url",
+        "verified", "note"]
+
+
+def _nonnull(col: pd.Series) -> pd.Series:
+    return col.notna() & col.map(lambda v: v is not None)
+
+
+def _le(col: pd.Series, as_of: date) -> pd.Series:
+    return col.map(lambda v: v is not None and not pd.isna(v) and v <= as_of).astype(bool)
+
+
+def first_dates(instruments: pd.DataFrame) -> pd.Series:
+    """The earliest date we know each instrument existed (adopted, opened, in force or, for a vetoed bill, ended)."""
+    cols = instruments[["adopted_on", "opened_on", "in_force_on", "ended_on"]]
+    return cols.apply(lambda r: min((d for d in r if d is not None and not pd.isna(d)), default=None), axis=1)
 
 
 def existing(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The instruments that existed on `as_of` (an instrument with no date at all is kept)."""
-    keep = [d is None or d <= as_of for d in (first_date(r) for _, r in instruments.iterrows())]
-    return instruments[keep]
+    if instruments.empty:
+        return instruments
+    first = first_dates(instruments)
+    return instruments[first.map(lambda d: d is None or pd.isna(d) or d <= as_of).astype(bool)]
 
 
-def _applies(inst: pd.Series, as_of: date) -> bool:
-    """Is this law/regulation part of its jurisdiction's law on `as_of`? (A vetoed bill never is.)"""
-    if not inst.get("jurisdiction_id") or pd.isna(inst.get("jurisdiction_id")):
-        return False
-    ended = inst.get("ended_on")
-    if ended is not None and not pd.isna(ended) and ended <= as_of:
-        return False
-    in_force = inst.get("in_force_on")
-    if in_force is not None and not pd.isna(in_force) and in_force <= as_of:
-        return True
-    adopted = inst.get("adopted_on")
-    return inst["kind"] != "bill" and adopted is not None and not pd.isna(adopted) and adopted <= as_of
+def all_statuses(instruments: pd.DataFrame, actions: pd.DataFrame, eu_members: set[str], as_of: date) -> pd.DataFrame:
+    """Every (instrument, participant) pair with a status on `as_of`, computed column-wise for all instruments at once.
 
-
-def instrument_statuses(inst: pd.Series, actions: pd.DataFrame, eu_members: set[str], as_of: date) -> pd.DataFrame:
-    """One row per participant with a status on one instrument (participants with none are left out)."""
-    a = actions[actions["instrument_id"] == inst["instrument_id"]].copy()
+    `actions` holds each participant's latest act per instrument on `as_of` (status_as_of in views.sql). Laws and
+    regulations add their jurisdiction ('jurisdiction') and, for EU law, every EU member state ('member_bound'),
+    from the day they entered into force (or were adopted, except bills, which are never law) until they ended.
+    """
+    inst = existing(instruments, as_of)
+    a = actions[actions["instrument_id"].isin(inst["instrument_id"])].copy()
     a["status"] = a["action"].map(ACTION_STATUS)
-    rows = [a]
-    if _applies(inst, as_of):
-        jid = inst["jurisdiction_id"]
-        have = set(a["participant_id"])
-        extra = []
-        if jid not in have:
-            extra.append({"participant_id": jid, "status": "jurisdiction", "action": None,
-                          "action_date": inst["in_force_on"] if not pd.isna(inst["in_force_on"]) else inst["adopted_on"],
-                          "source_url": inst["source_url"], "verified": bool(inst["verified"]),
-                          "note": "issued this law or regulation"})
-        if jid == "EU":
-            for pid in sorted(eu_members - have):
-                extra.append({"participant_id": pid, "status": "member_bound", "action": None,
-                              "action_date": inst["in_force_on"] if not pd.isna(inst["in_force_on"]) else inst["adopted_on"],
-                              "source_url": inst["source_url"], "verified": bool(inst["verified"]),
-                              "note": "EU regulation: applies in every EU member state"})
-        if extra:
-            rows.append(pd.DataFrame(extra))
-    out = pd.concat([r for r in rows if len(r)], ignore_index=True) if any(len(r) for r in rows) else a
-    out["instrument_id"] = inst["instrument_id"]
-    out["instrument"] = inst["short_name"]
-    return out
+    ended = _le(inst["ended_on"], as_of)
+    in_force = _le(inst["in_force_on"], as_of)
+    adopted = _le(inst["adopted_on"], as_of) & (inst["kind"] != "bill")
+    law = inst[inst["jurisdiction_id"].notna() & ~ended & (in_force | adopted)]
+    extra = []
+    if len(law):
+        since = law["in_force_on"].where(_nonnull(law["in_force_on"]), law["adopted_on"])
+        base = pd.DataFrame({"instrument_id": law["instrument_id"], "action": None, "action_date": since,
+                             "date_precision": "day", "source_url": law["source_url"],
+                             "verified": law["verified"].astype(bool)})
+        extra.append(base.assign(participant_id=law["jurisdiction_id"], status="jurisdiction",
+                                 note="issued this law or regulation"))
+        eu_law = base[law["jurisdiction_id"] == "EU"]
+        if len(eu_law) and eu_members:
+            members = pd.DataFrame({"participant_id": sorted(eu_members)})
+            extra.append(eu_law.merge(members, how="cross").assign(
+                status="member_bound", note="EU regulation: applies in every EU member state"))
+    out = pd.concat([a[COLS], *[e[COLS] for e in extra]], ignore_index=True) if extra else a[COLS].copy()
+    # An act recorded by the participant itself wins over the derived rows.
+    out = out.drop_duplicates(["instrument_id", "participant_id"], keep="first")
+    names = inst.set_index("instrument_id")
+    out["instrument"] = out["instrument_id"].map(names["short_name"])
+    out["legally_binding"] = out["instrument_id"].map(names["legally_binding"]).astype(bool)
+    return out.reset_index(drop=True)
 
 
 def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, actions: pd.DataFrame,
@@ -79,20 +86,18 @@ def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, 
     instruments with a positive status (ratified, signed, own law, EU law, endorsed/joined).
     """
     eu = set(members.loc[members["bloc"] == "eu", "participant_id"])
-    if selection in SELECTIONS:
-        want = selection == "binding"
-        chosen = instruments[instruments["legally_binding"] == want]
-    else:
-        chosen = instruments[instruments["instrument_id"] == selection]
-    chosen = existing(chosen, as_of)
-    parts = [instrument_statuses(inst, actions, eu, as_of) for _, inst in chosen.iterrows()]
-    parts = [p for p in parts if len(p)]
+    return select(participants, all_statuses(instruments, actions, eu, as_of), selection)
+
+
+def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str) -> pd.DataFrame:
+    """From all_statuses(): every participant with its status for one instrument, or its strongest status across
+    all binding / all voluntary ones (with `n_instruments`, the count of instruments with a positive status)."""
     cols = ["participant_id", "status", "action", "action_date", "date_precision", "source_url", "verified", "note",
             "instrument_id", "instrument"]
-    allst = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    for c in cols:
-        if c not in allst.columns:
-            allst[c] = None
+    if selection in SELECTIONS:
+        allst = allst[allst["legally_binding"] == (selection == "binding")].copy()
+    else:
+        allst = allst[allst["instrument_id"] == selection].copy()
     allst["rank"] = allst["status"].map(_RANK)
     allst = allst.sort_values(["participant_id", "rank", "action_date"], ascending=[True, True, False])
     n = (allst[allst["status"].isin(POSITIVE)].groupby("participant_id")["instrument_id"].nunique()

@@ -1,9 +1,8 @@
 """Corporate stances: a companies x commitments matrix with the date, quote and source behind every cell."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import queries, state, ui
 from dashboard.config import STANCE_LABELS, STANCES
 
 
@@ -31,27 +30,17 @@ stance = f[1].selectbox("Stance", ["all", *STANCES], key="stance",
 hq_opts = ["all", *sorted(set(comp["hq_country"].dropna()), key=lambda h: str(hq_names.get(h)))]
 hq = f[2].selectbox("Headquarters", hq_opts, key="hq", format_func=lambda h: "Anywhere" if h == "all" else hq_names.get(h, h))
 
-df = st_all if not chosen else st_all[st_all["instrument_id"].isin(chosen)]
-if hq != "all":
-    df = df[df["hq_country"] == hq]
-if stance != "all":
-    df = df[df["company_id"].isin(df.loc[df["stance"] == stance, "company_id"])]
-latest = df.sort_values("stance_date").drop_duplicates(["company_id", "instrument_id"], keep="last")
+latest, fig, shown_c, shown_i = queries.stance_matrix(rel, as_of, tuple(sorted(chosen)), stance, hq)
 if latest.empty:
     ui.empty("No company stance matches these filters on this date.")
     ui.sync_url(view, instruments=tuple(sorted(chosen)), stance=stance, hq=hq)
     st.stop()
-st.caption(f"{latest['company_id'].nunique()} companies × {latest['instrument_id'].nunique()} commitments; the latest "
-           f"stance on or before {as_of:%d %B %Y} in each cell. Grey: no record.")
-cell = latest.assign(
-    text=[f"{STANCE_LABELS[s]} · {ui.date_text(d, p)}" + (" · UNVERIFIED" if not v else "")
-          + (f"<br>“{charts.plain(q[:140])}”" if isinstance(q, str) and q else "")
-          for s, d, p, v, q in zip(latest["stance"], latest["stance_date"], latest["date_precision"],
-                                   latest["verified"], latest["quote"], strict=True)])
-matrix = cell.pivot(index="company", columns="instrument", values="stance").fillna("none")
-hover = cell.pivot(index="company", columns="instrument", values="text").reindex_like(matrix).fillna("No record")
-order = matrix.apply(lambda r: (r == "signed").sum(), axis=1).sort_values(ascending=False).index
-st.plotly_chart(charts.stance_matrix(matrix.loc[order], hover.loc[order]), key="matrix")
+n_comp, n_inst = latest["company_id"].nunique(), latest["instrument_id"].nunique()
+st.caption(f"{n_comp} companies × {n_inst} commitments; the latest stance on or before {as_of:%d %B %Y} in each "
+           "cell. Grey: no record."
+           + (f" The matrix shows the {shown_c} companies and {shown_i} commitments with the most stances; "
+              "narrow the filters to see others." if (shown_c, shown_i) != (n_comp, n_inst) else ""))
+st.plotly_chart(fig, key="matrix")
 legend = " · ".join(f"{STANCE_LABELS[s]}" for s in ("signed", "partial", "supported", "declined", "opposed", "withdrew"))
 st.caption(f"Colours: blue signed, light blue partly signed, green supported, vermilion declined, orange opposed, "
            f"purple withdrew ({legend}).")
