@@ -163,15 +163,33 @@ class Browser:
         return ctx
 
 
+class Stuck(Exception):
+    """The page did not settle; the message says what was on screen."""
+
+
 def _wait_done(page, m: Meter, n0: int, timeout: float = 90) -> float:
     """Wait for a script_finished after n0, the status widget gone and two frames; returns performance.now()."""
     t = time.monotonic()
     while m.finished <= n0:
         if time.monotonic() - t > timeout:
-            raise TimeoutError("no script_finished")
+            raise Stuck(f"no script_finished after {timeout:.0f} s; {_status_text(page)}")
         page.wait_for_timeout(5)
-    page.wait_for_function(IDLE_JS, polling="raf", timeout=timeout * 1000)
+    try:
+        page.wait_for_function(IDLE_JS, polling="raf", timeout=timeout * 1000)
+    except Exception as exc:  # noqa: BLE001
+        raise Stuck(f"status widget still shown {timeout:.0f} s after script_finished; {_status_text(page)}") from exc
     return page.evaluate(TWO_FRAMES_JS)
+
+
+def _status_text(page) -> str:
+    try:
+        w = page.locator('[data-testid="stStatusWidget"]')
+        txt = w.first.inner_text(timeout=2000) if w.count() else "(no status widget)"
+        stamp = int(time.time())
+        page.screenshot(path=f"/tmp/bench-stuck-{stamp}.png")
+        return f"status widget text {txt!r}; screenshot /tmp/bench-stuck-{stamp}.png"
+    except Exception as exc:  # noqa: BLE001
+        return f"(could not read the page: {exc})"[:200]
 
 
 def page_load(br: Browser, base: str, path: str, title: str | None, sel: str) -> dict:
@@ -198,6 +216,7 @@ def navigation(br: Browser, base: str, rounds: int) -> dict:
     """Overview -> each page by its sidebar link -> back to Overview, `rounds` times, one context per round."""
     per: dict[str, list[float]] = {}
     ws_bytes: dict[str, list[int]] = {}
+    failures: list[str] = []
     for _ in range(rounds):
         ctx = br.context()
         try:
@@ -209,25 +228,30 @@ def navigation(br: Browser, base: str, rounds: int) -> dict:
             for path, label, title, sel in [*PAGES[1:], PAGES[0]]:
                 page.wait_for_timeout(300)
                 n0, f0 = m.finished, len(m.frames)
-                link = page.locator('[data-testid="stSidebar"] a', has_text=label).first
-                link.click()
-                vis = page.wait_for_function(VISIBLE_JS, arg=[sel, title], polling="raf", timeout=120000).json_value()
-                t0 = page.evaluate("window.__lastPointer")
-                _wait_done(page, m, n0)
                 key = path.split("?")[0]
+                try:
+                    link = page.locator('[data-testid="stSidebar"] a', has_text=label).first
+                    link.click()
+                    vis = page.wait_for_function(VISIBLE_JS, arg=[sel, title], polling="raf",
+                                                 timeout=120000).json_value()
+                    t0 = page.evaluate("window.__lastPointer")
+                    _wait_done(page, m, n0)
+                except Exception as exc:  # noqa: BLE001
+                    failures.append(f"{key}: {exc}"[:400])
+                    continue
                 per.setdefault(key, []).append(vis - t0)
                 ws_bytes.setdefault(key, []).append(m.bytes_since(f0)["in"])
         finally:
             ctx.close()
     return {"per_page_ms": {k: summary(v) for k, v in per.items()},
             "all_ms": summary([x for v in per.values() for x in v]),
-            "ws_in_bytes": {k: summary(v) for k, v in ws_bytes.items()}}
+            "ws_in_bytes": {k: summary(v) for k, v in ws_bytes.items()}, "failures": failures}
 
 
 def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]) -> dict:
     """Change the Instrument selectbox to each label in turn; time pointerdown on the option -> re-render done."""
     ctx = br.context()
-    times, server, ws_in, ws_out, errors = [], [], [], [], 0
+    times, server, ws_in, ws_out, errors, failures = [], [], [], [], 0, []
     try:
         page = ctx.new_page()
         m = Meter(page)
@@ -237,10 +261,15 @@ def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]
         page.wait_for_timeout(1000)
         for label in labels:
             n0, f0 = m.finished, len(m.frames)
-            page.locator('[data-testid="stSelectbox"]').first.click()
-            page.keyboard.type(label)
-            page.get_by_role("option", name=label, exact=True).click()
-            end = _wait_done(page, m, n0)
+            try:
+                page.locator('[data-testid="stSelectbox"]').first.click()
+                page.keyboard.type(label)
+                page.get_by_role("option", name=label, exact=True).click()
+                end = _wait_done(page, m, n0)
+            except Exception as exc:  # noqa: BLE001 - counted, and the next change goes on
+                failures.append(f"{label}: {exc}"[:400])
+                page.keyboard.press("Escape")
+                continue
             t0 = page.evaluate("window.__lastPointer")
             times.append(end - t0)
             # When script_finished reached the page: the server's share (rerun + transport); the rest is drawing.
@@ -256,7 +285,7 @@ def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]
     finally:
         ctx.close()
     return {"ms": summary(times), "to_script_finished_ms": summary(server), "ws_in_bytes": summary(ws_in), "ws_out_bytes": summary(ws_out),
-            "exceptions": errors, "changes": len(labels)}
+            "exceptions": errors, "changes": len(labels), "failures": failures}
 
 
 def concurrent_open(br: Browser, base: str, n: int = 5) -> dict:

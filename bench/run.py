@@ -313,6 +313,10 @@ def evaluate(res: dict) -> list[dict]:
         deck = floors.get("deck_only", {}).get("visible_ms", {}).get("median")
         naive = floors.get("naive_peer", {}).get("visible_ms", {}).get("median")
         empty = floors.get("empty", {}).get("visible_ms", {}).get("median")
+        stuck = {k: len(v.get("errors", [])) for k, v in [*pages.items(), *floors.items()] if v.get("errors")}
+        if stuck:
+            add(f"browser loads that did not settle (per page): {stuck}", sum(stuck.values()), "(info)", None,
+                unit="loads")
         for p, d in pages.items():
             v = d["visible_ms"]["median"]
             if p == "/World_map":
@@ -334,7 +338,8 @@ def evaluate(res: dict) -> list[dict]:
         it, nit = br.get("interaction", {}), br.get("naive_interaction", {})
         if it:
             p95, np95 = it["ms"]["p95"], nit.get("ms", {}).get("p95")
-            add(f"interaction p95 (p50 {_r(it['ms']['p50'])}, n={it['ms']['n']}; script_finished handled by the "
+            add(f"interaction p95 (p50 {_r(it['ms']['p50'])}, n={it['ms']['n']}, stuck {len(it.get('failures', []))}; "
+                f"naive stuck {len(nit.get('failures', []))}; script_finished handled by the "
                 f"page at p50 {_r(it['to_script_finished_ms']['p50'])})", _r(p95), "<= 1000 ms",
                 p95 is not None and p95 <= 1000)
             add(f"interaction naive p95 / app p95 (naive p50 {_r(nit.get('ms', {}).get('p50'))})", _r(np95),
@@ -487,26 +492,39 @@ def main(argv=None) -> int:
                  "mode": "quick" if args.quick else "full", "config": cfg, "release": name,
                  "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(), "app_code": app_digest()}
     C.log(f"release {name} (copied to {db}); mode {res['mode']}")
+    outdir = C.BENCH / "results"
+    outdir.mkdir(exist_ok=True)
+    path = outdir / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+
+    def step(key, fn):
+        """Run a section; a crash is recorded, the other sections still run; partial results are saved."""
+        try:
+            res[key] = fn()
+        except Exception as exc:  # noqa: BLE001
+            import traceback
+            C.log(f"{key} failed: {exc}")
+            res.setdefault("section_errors", {})[key] = traceback.format_exc()[-3000:]
+        path.write_text(json.dumps(res, indent=1, default=str))
+
     if "scripts" in sections:
-        res["scripts"] = section_scripts(db, cfg)
+        step("scripts", lambda: section_scripts(db, cfg))
     if "browser" in sections:
-        res["browser"] = section_browser(db, cfg, profile=heavy_profiles)
+        step("browser", lambda: section_browser(db, cfg, profile=heavy_profiles))
     if "load" in sections:
-        res["load"] = section_load(db, cfg, profile=heavy_profiles)
+        step("load", lambda: section_load(db, cfg, profile=heavy_profiles))
     if "scale" in sections:
-        res["scale"] = section_scale(db, cfg, res.get("scripts"))
+        step("scale", lambda: section_scale(db, cfg, res.get("scripts")))
     if not args.no_profile:
-        res["profiles"] = profiles(res, db, cfg)
+        step("profiles", lambda: profiles(res, db, cfg))
     res["targets"] = evaluate(res)
     res["elapsed_s"] = time.time() - t0
     res["app_code_end"] = app_digest()  # differs from app_code if the app was edited during the run
     res["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    outdir = C.BENCH / "results"
-    outdir.mkdir(exist_ok=True)
-    path = outdir / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(res, indent=1, default=str))
     print(f"# Atlas benchmark ({res['mode']}, release {name}, {res['elapsed_s'] / 60:.1f} min)\n")
     print(markdown(res["targets"]))
+    for key, err in res.get("section_errors", {}).items():
+        print(f"\nSection {key} failed: {err.strip().splitlines()[-1]}")
     print(f"\nRaw results: {path.relative_to(C.ROOT)}")
     return 0
 
