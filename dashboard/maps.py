@@ -18,6 +18,7 @@ import pandas as pd
 import pydeck as pdk
 
 from dashboard.config import ROOT, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from dashboard.fmt import date_text
 
 STATIC_URL = "app/static"
 GEO_URL = f"{STATIC_URL}/geo/world_110m.geojson"
@@ -83,15 +84,7 @@ def fill_expression(statuses: pd.DataFrame) -> str:
 
 
 def _date_label(d, prec) -> str:
-    if d is None or pd.isna(d):
-        return ""
-    if prec == "on_or_before":
-        return f" · on or before {d:%d %b %Y}"
-    if prec == "month":
-        return f" · {d:%b %Y}"
-    if prec == "year":
-        return f" · {d:%Y}"
-    return f" · {d:%d %b %Y}"
+    return "" if d is None or pd.isna(d) else f" · {date_text(d, prec)}"
 
 
 def markers(statuses: pd.DataFrame) -> list[dict]:

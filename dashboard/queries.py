@@ -349,6 +349,7 @@ def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance:
     companies and commitments. Returns (rows, figure or None, companies shown, commitments shown)."""
     from dashboard import charts
     from dashboard.config import STANCE_LABELS
+    from dashboard.fmt import date_text
 
     df = stances_as_of(rel, as_of)
     if chosen:
@@ -364,12 +365,8 @@ def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance:
     top_i = latest["instrument"].value_counts().head(MATRIX_COLS).index
     cell = latest[latest["company"].isin(top_c) & latest["instrument"].isin(top_i)]
 
-    def when(d, p):
-        return {"on_or_before": f"on or before {d:%d %b %Y}", "month": f"{d:%b %Y}", "year": f"{d:%Y}"}.get(
-            p, f"{d:%d %b %Y}")
-
     cell = cell.assign(text=[
-        f"{STANCE_LABELS[s]} · {when(d, p)}" + (" · UNVERIFIED" if not v else "")
+        f"{STANCE_LABELS[s]} · {date_text(d, p)}" + (" · UNVERIFIED" if not v else "")
         + (f"<br>“{charts.plain(q[:140])}”" if isinstance(q, str) and q else "")
         for s, d, p, v, q in zip(cell["stance"], cell["stance_date"], cell["date_precision"], cell["verified"],
                                  cell["quote"], strict=True)])

@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import queries, state
 from dashboard.config import ATLAS_NAME
 from dashboard.db import DatasetUnavailable, Release
+from dashboard.fmt import date_text  # noqa: F401 - pages call ui.date_text
 
 # (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
 # the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
@@ -206,18 +207,6 @@ def verified_col(df: pd.DataFrame, col: str = "verified") -> pd.DataFrame:
     if "source_url" in df.columns:
         df["source_url"] = df["source_url"].map(safe_url)
     return df
-
-
-def date_text(d: Any, precision: str | None = "day") -> str:
-    if d is None or (not isinstance(d, date) and pd.isna(d)):
-        return "—"
-    if precision == "on_or_before":
-        return f"on or before {d:%d %b %Y}"
-    if precision == "month":
-        return f"{d:%b %Y}"
-    if precision == "year":
-        return f"{d:%Y}"
-    return f"{d:%d %b %Y}"
 
 
 def empty(message: str) -> None:
