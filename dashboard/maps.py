@@ -152,3 +152,21 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
     rows = [{"status": STATUS_LABELS[s], "count": int(counts.get(s, 0)),
              "colour": "#%02x%02x%02x" % STATUS_COLORS[s]} for s in STATUS_ORDER if counts.get(s, 0) or s == "none"]
     return pd.DataFrame(rows)
+
+
+def legend_svg(legend_df: pd.DataFrame) -> str:
+    """The map's legend as a small SVG (our own labels and counts only): swatch, label, number of states.
+
+    Drawn without Plotly on purpose: the map page then loads no Plotly bundle, which on a 2-core machine competes
+    with deck.gl for the first paint.
+    """
+    from xml.sax.saxutils import escape
+
+    items, x = [], 0
+    for r in legend_df.itertuples():
+        label = escape(f"{r.status} ({r.count})")
+        items.append(f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
+                     f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>')
+        x += 24 + int(8.2 * len(label)) + 22
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="30" viewBox="0 0 {x} 30" role="img">'
+            + "".join(items) + "</svg>")

@@ -253,13 +253,6 @@ def map_deck(rel: db.Release, selection: str, as_of: date):
     return maps.world_map(statuses(rel, selection, as_of))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def legend_figure(rel: db.Release, selection: str, as_of: date):
-    from dashboard import charts, maps
-
-    return charts.status_legend(maps.legend(statuses(rel, selection, as_of)))
-
-
 @st.cache_resource(max_entries=64, show_spinner=False)
 def instrument_figures(rel: db.Release, as_of: date):
     from dashboard import charts

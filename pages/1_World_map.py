@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, state, status, ui
+from dashboard import maps, queries, state, status, ui
 from dashboard.config import STATUS_LABELS
 
 
@@ -31,7 +31,7 @@ if picked:
     if pid:
         st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
 
-st.plotly_chart(queries.legend_figure(rel, choice, as_of), config={"displayModeBar": False}, key="legend")
+st.image(maps.legend_svg(maps.legend(df)), caption="Legend: status on the chosen date (number of states)")
 st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
            "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
 
