@@ -24,7 +24,7 @@ treaties = _treaties(rel)
 if treaties.empty:
     ui.empty("No instrument in this release has an entry-into-force rule.")
     st.stop()
-tid = st.selectbox("Treaty", list(treaties.index), key="instrument", format_func=lambda i: treaties.loc[i, "short_name"])
+tid = st.selectbox("Treaty", list(treaties.index), key="instrument", format_func=treaties["short_name"].to_dict().get)
 t = treaties.loc[tid]
 rule_text = (f"In force on the first day of the month after {int(t['eif_delay_months'])} months from the date on which "
              f"{int(t['eif_parties_required'])} signatories, including at least {int(t['eif_min_coe_members'])} "

@@ -24,7 +24,7 @@ f = st.columns(3)
 inst_opts = sorted(set(st_all["instrument_id"]), key=lambda i: inst.loc[i, "short_name"])
 view.keep_valid("instruments", inst_opts)  # only commitments with a stance on the view date
 chosen = f[0].multiselect("Commitments (all if empty)", inst_opts, key="instruments",
-                          format_func=lambda i: inst.loc[i, "short_name"])
+                          format_func=inst["short_name"].to_dict().get)
 stance = f[1].selectbox("Stance", ["all", *STANCES], key="stance",
                         format_func=lambda s: "Any stance" if s == "all" else STANCE_LABELS[s])
 hq_opts = ["all", *sorted(set(comp["hq_country"].dropna()), key=lambda h: str(hq_names.get(h)))]

@@ -15,7 +15,7 @@ view = ui.page("Country", "Country profile", spec)
 rel, as_of = view.rel, view.as_of
 parts = queries.participants(rel).set_index("participant_id")
 pid = st.selectbox("State or organisation", list(parts.index), key="country",
-                   format_func=lambda p: f"{parts.loc[p, 'name']} ({p})")
+                   format_func={p: f"{n} ({p})" for p, n in parts["name"].items()}.get)
 p = parts.loc[pid]
 blocs = queries.members_as_of(rel, as_of)
 mine = [BLOC_LABELS[b] for b in blocs.loc[blocs["participant_id"] == pid, "bloc"]]

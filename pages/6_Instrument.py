@@ -14,7 +14,7 @@ def spec(rel, info):
 view = ui.page("Instrument", "Instrument profile", spec)
 rel, as_of = view.rel, view.as_of
 inst = queries.instruments(rel).set_index("instrument_id")
-iid = st.selectbox("Instrument", list(inst.index), key="instrument", format_func=lambda i: inst.loc[i, "short_name"])
+iid = st.selectbox("Instrument", list(inst.index), key="instrument", format_func=inst["short_name"].to_dict().get)
 i = inst.loc[iid]
 st.subheader(ui.esc(i["name"]), anchor=False)
 c = st.columns(4)

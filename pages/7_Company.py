@@ -13,7 +13,7 @@ def spec(rel, info):
 view = ui.page("Company", "Company profile", spec)
 rel, as_of = view.rel, view.as_of
 comp = queries.companies(rel).set_index("company_id")
-cid = st.selectbox("Company", list(comp.index), key="company", format_func=lambda c: comp.loc[c, "name"])
+cid = st.selectbox("Company", list(comp.index), key="company", format_func=comp["name"].to_dict().get)
 c = comp.loc[cid]
 hq = c["hq_country"] if isinstance(c["hq_country"], str) else None
 st.caption(f"Headquarters: {ui.esc(c['hq_name']) if hq else 'not verified'}"
