@@ -1,4 +1,4 @@
-"""One typed function per question; the only home of the Streamlit caches.
+"""One typed function per question; the only home of the caches (dashboard/cache.py: shared, read-only).
 
 Every function takes the release (`rel`) it reads, so a script run asks all its questions of one release, and a
 newly published release gets fresh cache entries instead of stale ones. SQL lives in dashboard/queries/*.sql with
@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db, eif, status
+from dashboard.cache import memo
 from dashboard.config import CONSENT_ACTIONS
 
 SQL_DIR = Path(__file__).resolve().parent / "queries"
@@ -49,14 +50,14 @@ def _dates(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
     return df
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo(32)
 def dataset_info(rel: db.Release) -> dict:
     row = _q(rel, "dataset").iloc[0].to_dict()
     row["as_of"] = pd.Timestamp(row["as_of"]).date()
     return row
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo(32)
 def instruments(rel: db.Release) -> pd.DataFrame:
     df = _q(rel, "instruments")
     for c in ("kind", "scope", "status"):
@@ -64,59 +65,59 @@ def instruments(rel: db.Release) -> pd.DataFrame:
     return _dates(df, "adopted_on", "opened_on", "in_force_on", "ended_on")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo(32)
 def participants(rel: db.Release) -> pd.DataFrame:
     df = _q(rel, "participants")
     df["kind"] = df["kind"].astype(str)
     return df
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo(32)
 def companies(rel: db.Release) -> pd.DataFrame:
     return _q(rel, "companies")
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(64)
 def members_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _q(rel, "memberships_as_of", {"as_of": as_of})
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(64)
 def actions_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _dates(_q(rel, "actions_as_of", {"as_of": as_of}), "action_date")
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(64)
 def actions_history(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _dates(_q(rel, "actions_history", {"as_of": as_of}), "action_date")
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(64)
 def stances_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _dates(_q(rel, "stances_as_of", {"as_of": as_of}), "stance_date")
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(64)
 def events(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _dates(_q(rel, "events", {"as_of": as_of}), "event_date")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo(16)
 def source_files(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "source_files"), "accessed")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo(16)
 def source_domains(rel: db.Release) -> pd.DataFrame:
     return _q(rel, "source_domains")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@memo(16)
 def unverified(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "unverified"), "on_date")
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@memo(32)
 def all_statuses(rel: db.Release, as_of: date) -> pd.DataFrame:
     """Every (instrument, participant) status on `as_of`: the one table the map, profiles and charts read."""
     mem = members_as_of(rel, as_of)
@@ -124,7 +125,7 @@ def all_statuses(rel: db.Release, as_of: date) -> pd.DataFrame:
                                set(mem.loc[mem["bloc"] == "eu", "participant_id"]), as_of)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@memo(512)
 def statuses(rel: db.Release, selection: str, as_of: date) -> pd.DataFrame:
     """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`."""
     return status.select(participants(rel), all_statuses(rel, as_of), selection)
@@ -153,7 +154,7 @@ def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tupl
     return eif.progress(rule, consents, as_of)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(256)
 def signatories(rel: db.Release, instrument_id: str, as_of: date) -> pd.DataFrame:
     """Each signatory or party: signature date, consent date, CoE membership, verification, source."""
     hist = actions_history(rel, as_of)
@@ -182,7 +183,7 @@ def signatories(rel: db.Release, instrument_id: str, as_of: date) -> pd.DataFram
     return df.sort_values(["status", "signed_on", "participant"], na_position="last").reset_index(drop=True)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(256)
 def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
     """Per participant: how many binding and voluntary instruments it is positively committed to on `as_of`."""
     allst = all_statuses(rel, as_of)
@@ -197,7 +198,7 @@ def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
     return out
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@memo(64)
 def table(rel: db.Release, name: str) -> pd.DataFrame:
     """A whole public table, for downloads. `name` must be one of db.REQUIRED_TABLES (checked, never pasted raw)."""
     if name not in db.REQUIRED_TABLES:
@@ -207,7 +208,7 @@ def table(rel: db.Release, name: str) -> pd.DataFrame:
     return db.query(con, f"SELECT * FROM {name}")  # noqa: S608
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@memo(4)
 def export_zip(rel: db.Release, fmt: str) -> bytes:
     """Every public table as CSV or Parquet files in one zip, with the data dictionary."""
     import io
@@ -218,7 +219,7 @@ def export_zip(rel: db.Release, fmt: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in db.REQUIRED_TABLES:
-            df = table(rel, name)
+            df = table(rel, name).copy()  # memoised: never mutate what table() returned
             for c in df.columns:
                 if isinstance(df[c].dtype, pd.CategoricalDtype):
                     df[c] = df[c].astype(str)
@@ -246,14 +247,14 @@ def release_bytes(rel: db.Release) -> bytes | None:
 # object can serve every session that asks for the same view.
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@memo(256)
 def map_deck(rel: db.Release, selection: str, as_of: date):
     from dashboard import maps
 
     return maps.world_map(statuses(rel, selection, as_of))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@memo(64)
 def instrument_figures(rel: db.Release, as_of: date):
     from dashboard import charts
 
@@ -261,7 +262,7 @@ def instrument_figures(rel: db.Release, as_of: date):
     return charts.instruments_over_time(inst), charts.instruments_by_kind(inst)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(256)
 def commitments_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
     cc = commitments_by_country(rel, as_of)
     if bloc != "all":
@@ -272,7 +273,7 @@ def commitments_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -
     return cc
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@memo(256)
 def stances_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
     """Stances of companies headquartered in the bloc/region (by the company's headquarters country)."""
     df = stances_as_of(rel, as_of)
@@ -285,7 +286,7 @@ def stances_filtered(rel: db.Release, as_of: date, bloc: str, region: str) -> pd
     return df
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@memo(256)
 def commitment_figures(rel: db.Release, as_of: date, bloc: str, region: str):
     from dashboard import charts
 
@@ -295,7 +296,7 @@ def commitment_figures(rel: db.Release, as_of: date, bloc: str, region: str):
             charts.company_stances(sf) if len(sf) else None)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@memo(256)
 def eif_figure(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[str, ...]):
     from dashboard import charts
 
@@ -303,7 +304,7 @@ def eif_figure(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[
     return charts.eif_progress(eif_progress(rel, instrument_id, as_of, what_if), opened)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@memo(256)
 def events_figure(rel: db.Release, instrument_id: str, as_of: date):
     from dashboard import charts
 
@@ -311,7 +312,7 @@ def events_figure(rel: db.Release, instrument_id: str, as_of: date):
     return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@memo(512)
 def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
     """One row per instrument: the participant's status on it on `as_of` (with 'none' where it has no record)."""
     from dashboard.config import STATUS_LABELS
@@ -336,7 +337,7 @@ def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.
 MATRIX_ROWS, MATRIX_COLS = 60, 30  # a readable matrix; the table under it lists every stance
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@memo(256)
 def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance: str, hq: str):
     """The latest stance per (company, commitment) under the filters, and the matrix figure of the most active
     companies and commitments. Returns (rows, figure or None, companies shown, commitments shown)."""

@@ -188,3 +188,38 @@ def test_tampered_parameters_fall_back_with_a_notice():
     notice = " ".join(i.value for i in at.info)
     assert "reset to defaults: as_of, instrument" in notice and "1 unknown link parameter" in notice
     assert "<script>" not in texts(at) and "2099" not in texts(at)
+
+
+def _fingerprint(value):
+    """A content digest of a memoised value (frames by their cells, others by repr)."""
+    import hashlib
+
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return (tuple(value.columns), tuple(map(str, value.dtypes)),
+                int(pd.util.hash_pandas_object(value.astype(str), index=True).sum()))
+    if isinstance(value, dict):
+        return hashlib.sha256(repr(sorted(value.items(), key=str)).encode()).hexdigest()
+    return None  # figures and decks: read by Streamlit only
+
+
+def test_no_page_mutates_shared_cached_values():
+    """dashboard/cache.py shares one object between sessions (no copy per hit): a page that assigned into a frame
+    it got from queries.* would change what every other visitor sees. Run every page twice, with other settings
+    the second time, and check that the values memoised in the first pass are cell-for-cell unchanged."""
+    from dashboard import cache
+
+    cache.clear_all()
+    for page in PAGE_FILES:
+        assert not run_page(page).exception
+    before = {(name, repr(key)): _fingerprint(v) for name, key, v in cache.entries()}
+    assert sum(fp is not None for fp in before.values()) >= 10, "the pages memoise their frames"
+    for page, query in [*((p, {}) for p in PAGE_FILES), ("pages/1_World_map.py", {"instrument": "binding"}),
+                        ("pages/5_Country.py", {"country": "FRA"}), ("pages/4_Corporate_stances.py", {"stance": "declined"}),
+                        ("pages/2_Entry_into_force.py", {"what_if": ["CAN", "JPN"]})]:
+        at = run_page(page, query)
+        assert not at.exception, (page, at.exception)
+    after = {(name, repr(key)): _fingerprint(v) for name, key, v in cache.entries()}
+    changed = [k for k, fp in before.items() if k in after and fp is not None and after[k] != fp]
+    assert not changed, f"memoised values changed by a page: {changed}"
