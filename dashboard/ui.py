@@ -174,18 +174,23 @@ def sync_url(view: View, **values: Any) -> None:
 def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[str] | None = None,
          key: str = "main") -> None:
     """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown."""
-    url = view.url()
-    srcs = [u for u in dict.fromkeys(sources or []) if safe_url(u)]
-    lines = [f"{ATLAS_NAME}, “{what}”, {url} (dataset {view.info['version']}, as of {view.info['as_of']}; "
-             f"view as of {view.as_of})."]
-    if srcs:
-        lines.append("Primary sources: " + "; ".join(srcs[:12]) + (f"; and {len(srcs) - 12} more" if len(srcs) > 12 else ""))
     cols = st.columns([3, 1])
-    with cols[0].expander(":material/format_quote: Cite this view · copy link"):
-        st.caption("Link to exactly this view (every setting included). Use the copy button on the right.")
-        st.code(url, language=None, wrap_lines=True)
-        st.caption("Citation")
-        st.code("\n".join(lines), language=None, wrap_lines=True)
+    # Lazy: the link and citation (two code blocks, whose highlighter is one of the heaviest parts of Streamlit's
+    # frontend) are computed and sent only while the reader has this open.
+    box = cols[0].expander(":material/format_quote: Cite this view · copy link", key=f"cite-{key}", on_change="rerun")
+    if box.open:
+        url = view.url()
+        srcs = [u for u in dict.fromkeys(sources or []) if safe_url(u)]
+        lines = [f"{ATLAS_NAME}, “{what}”, {url} (dataset {view.info['version']}, as of {view.info['as_of']}; "
+                 f"view as of {view.as_of})."]
+        if srcs:
+            lines.append("Primary sources: " + "; ".join(srcs[:12])
+                         + (f"; and {len(srcs) - 12} more" if len(srcs) > 12 else ""))
+        with box:
+            st.caption("Link to exactly this view (every setting included). Use the copy button on the right.")
+            st.code(url, language=None, wrap_lines=True)
+            st.caption("Citation")
+            st.code("\n".join(lines), language=None, wrap_lines=True)
     if df is not None:
         # Deferred: the CSV is made only when the reader clicks (saves a to_csv on every rerun).
         cols[1].download_button(":material/download: CSV of this table", lambda: df.to_csv(index=False).encode("utf-8"),
@@ -198,15 +203,35 @@ def link_config(label: str = "Source") -> st.column_config.LinkColumn:
 
 
 def verified_col(df: pd.DataFrame, col: str = "verified") -> pd.DataFrame:
-    """Replace the boolean with a word a reader sees at a glance ("UNVERIFIED" for false)."""
+    """Replace the boolean with a word a reader sees at a glance ("UNVERIFIED" for false), and blank any source
+    link that is not a plain http(s) URL. Column-wise: x100 data has tens of thousands of rows."""
+    df = df.copy()
     if col in df.columns:
-        df = df.copy()
         # None = nothing to verify (e.g. "No record"); False = loaded but not verified.
-        df[col] = df[col].map(lambda v: "" if v is None or (not isinstance(v, bool) and pd.isna(v))
-                              else ("yes" if bool(v) else "UNVERIFIED"))
+        df[col] = df[col].map({True: "yes", False: "UNVERIFIED"}).astype(object).fillna("")
     if "source_url" in df.columns:
-        df["source_url"] = df["source_url"].map(safe_url)
+        df["source_url"] = safe_urls(df["source_url"])
     return df
+
+
+def safe_urls(urls: pd.Series) -> pd.Series:
+    """safe_url() over a column, checking each distinct URL once (sources repeat: one treaty page per 20 rows)."""
+    checked = {u: safe_url(u) for u in pd.unique(urls.dropna())}
+    out = urls.map(checked).astype(object)
+    return out.where(out.notna(), None)
+
+
+def org_line(o: Any) -> str:
+    """One organisation's status as a line of Markdown (escaped name and note, checked source link)."""
+    parts = [f"**{esc(o.name)}** (organisation, not drawn on the map): {esc(o.status_label)}"]
+    if date_text(o.action_date, o.date_precision) != "—":
+        parts.append(esc(date_text(o.action_date, o.date_precision)))
+    if o.verified is False:
+        parts.append("**UNVERIFIED**")
+    url = safe_url(o.source_url)
+    if url:
+        parts.append(f"[source ↗](<{url}>)")
+    return " · ".join(parts)
 
 
 def empty(message: str) -> None:

@@ -44,41 +44,62 @@ def test_overview_as_of_recomputes_counts():
     assert "as it stood on 31 December 2023" in texts(at)
 
 
+def _map(query):
+    """The map page with its table open (the table is lazy: sent only while its expander is open)."""
+    at = run_page("pages/1_World_map.py", query)
+    assert not at.dataframe, "the table is not sent until the reader opens it"
+    at.session_state["map-table"] = True
+    return at.run()
+
+
 def test_map_cets_signatories_on_opening_day():
-    at = run_page("pages/1_World_map.py", {"instrument": "cets-225", "as_of": "2024-09-05"})
+    at = _map({"instrument": "cets-225", "as_of": "2024-09-05"})
     table = _frame(at, "participant_id")
-    states = set(table.loc[table["status_label"] == "Signed", "name"])
+    states = set(table.loc[(table["status_label"] == "Signed") & (table["participant_id"] != "EU"), "name"])
     assert states == CETS_OPENING_DAY
     assert set(table["action_date"].astype(str)) == {"2024-09-05"}
-    orgs = at.dataframe[0].value
+    orgs = table[table["participant_id"] == "EU"]
     assert list(orgs["name"]) == ["European Union"] and list(orgs["status_label"]) == ["Signed"]
+    assert "**European Union** (organisation, not drawn on the map): Signed · 05 Sep 2024" in texts(at)
 
 
 def test_map_cets_on_dataset_date_flags_unverified_rows():
-    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    at = _map({"instrument": "cets-225"})
     table = _frame(at, "participant_id")
-    assert len(table) == 20  # 21 signatories by 30 June 2026: 20 states here, the EU beside the map
+    assert len(table) == 21  # 21 signatories by 30 June 2026: 20 states on the map, the EU in a line beside it
+    assert "20 states and 1 organisation with a record on 30 June 2026." in texts(at)
     unverified = set(table.loc[table["verified"] == "UNVERIFIED", "name"])
-    assert unverified == {"Albania", "Bosnia and Herzegovina", "North Macedonia"}
-    orgs = at.dataframe[0].value
-    assert orgs.loc[0, "status_label"] == "Ratified / approved"  # EU approval 2026-05-15 (unverified)
-    assert orgs.loc[0, "verified"] == "UNVERIFIED"
+    assert unverified == {"Albania", "Bosnia and Herzegovina", "North Macedonia", "European Union"}
+    eu = table[table["participant_id"] == "EU"].iloc[0]
+    assert eu["status_label"] == "Ratified / approved"  # EU approval 2026-05-15 (unverified)
+    assert "Ratified / approved · 15 May 2026 · **UNVERIFIED** · [source ↗](<https://" in texts(at)
 
 
 def test_map_eu_regulation_applies_in_member_states_not_in_the_uk():
-    at = run_page("pages/1_World_map.py", {"instrument": "eu-ai-act"})
+    at = _map({"instrument": "eu-ai-act"})
     table = _frame(at, "participant_id")
     members = set(table.loc[table["status_label"] == "Applies as EU member", "name"])
     assert len(members) == 27 and "France" in members and "United Kingdom" not in members
 
 
 def test_map_selectbox_change_updates_table_and_url():
-    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    at = _map({"instrument": "cets-225"})
     before = len(_frame(at, "participant_id"))
     at.selectbox(key="instrument").select("bletchley-declaration").run()
-    after = _frame(at, "participant_id")
+    after = _frame(at, "participant_id")  # the open table stays open across the change
     assert len(after) != before and "China" in set(after["name"])
     assert at.query_params["instrument"] == "bletchley-declaration"
+
+
+def test_cite_this_view_is_sent_only_when_opened_and_links_the_exact_view():
+    at = run_page("pages/1_World_map.py", {"instrument": "bletchley-declaration", "as_of": "2024-01-01"})
+    assert not at.code, "the citation's code blocks are lazy"
+    at.session_state["cite-map"] = True
+    at.run()
+    link, citation = (c.value for c in at.code)
+    assert link.endswith("/World_map?as_of=2024-01-01&instrument=bletchley-declaration")
+    assert "“World map: Bletchley Declaration" in citation and "view as of 2024-01-01" in citation
+    assert "Primary sources: https://" in citation
 
 
 def test_entry_into_force_counts_and_status():
