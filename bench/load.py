@@ -6,7 +6,9 @@ entry would be the XSRF token; it is only checked to read auth cookies, so none 
 rerun_script whose ClientState carries the deep link's query string and the page name, and reads ForwardMsgs until
 script_finished. It then keeps the widget states it was sent (selectbox = formatted option label as string_value,
 date_input = string_array_value), changes the World map's instrument selectbox to another option, sends a
-rerun_script with all widget states and the page's script hash, and times each rerun until script_finished.
+rerun_script with all widget states and the page's script hash, and times each rerun until script_finished. As the
+frontend does, a change to a widget that sits in an `st.fragment` is sent with that fragment's id (read from the
+delta that drew the widget), so the server reruns only the fragment.
 
 Failures: connection errors, a rerun with no script_finished within the timeout, and any exception element.
 """
@@ -28,11 +30,14 @@ FINISH_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_
 
 
 class Session:
-    def __init__(self, port: int, page_name: str, query: str, timeout: float = 60):
+    def __init__(self, port: int, page_name: str, query: str, timeout: float = 60, fragments: bool = True):
         self.port, self.page_name, self.query, self.timeout = port, page_name, query, timeout
+        self.fragments = fragments  # False: every change reruns the whole page (a page without st.fragment)
         self.page_hash = ""
         self.widgets: dict[str, WidgetState] = {}
         self.selectbox: tuple[str, list[str]] | None = None  # (widget id, option labels)
+        self.fragment_id = ""  # the fragment the Instrument selectbox is drawn in ("" = none)
+        self.fragment_runs = 0
         self.exceptions = 0
         self.bytes_in = self.bytes_out = 0
         self._finished: asyncio.Future | None = None
@@ -58,6 +63,7 @@ class Session:
                     self.widgets[sb.id] = WidgetState(id=sb.id, string_value=val)
                 if sb.label == "Instrument":
                     self.selectbox = (sb.id, opts)
+                    self.fragment_id = msg.delta.fragment_id
             elif ek == "date_input":
                 di = el.date_input
                 if di.id not in self.widgets:
@@ -81,6 +87,9 @@ class Session:
         cs.page_script_hash = "" if first else self.page_hash
         if not first:
             cs.widget_states.widgets.extend(self.widgets.values())
+            if self.fragment_id and self.fragments:
+                cs.fragment_id = self.fragment_id
+                self.fragment_runs += 1
         data = bm.SerializeToString()
         self._finished = asyncio.get_running_loop().create_future()
         t = time.perf_counter()
@@ -101,9 +110,9 @@ class Session:
 
 
 async def run_session(port: int, page_name: str, query: str, reruns: int, think: tuple[float, float],
-                      rng: random.Random, out: dict, start_delay: float = 0.0) -> None:
+                      rng: random.Random, out: dict, start_delay: float = 0.0, fragments: bool = True) -> None:
     await asyncio.sleep(start_delay)
-    s = Session(port, page_name, query)
+    s = Session(port, page_name, query, fragments=fragments)
     try:
         async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
                            origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
@@ -121,6 +130,7 @@ async def run_session(port: int, page_name: str, query: str, reruns: int, think:
                     out["rerun_bytes"].append(s.bytes_in - b0)
             finally:
                 reader.cancel()
+        out["fragment_reruns"] += s.fragment_runs
         if s.exceptions:
             out["failures"].append(f"{s.exceptions} exception element(s)")
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the wave
@@ -131,9 +141,11 @@ async def run_session(port: int, page_name: str, query: str, reruns: int, think:
 
 async def wave(port: int, n: int, reruns: int, think: tuple[float, float], ramp_s: float, rss=None,
                page_name: str = "World_map", query: str = "instrument=cets-225&as_of=2026-06-30",
-               seed: int = 0) -> dict:
-    """n concurrent sessions (connects spread over ramp_s); samples RSS every 0.2 s while they run."""
-    out = {"initial_ms": [], "rerun_ms": [], "rerun_bytes": [], "failures": [], "sessions_done": 0}
+               seed: int = 0, fragments: bool = True) -> dict:
+    """n concurrent sessions (connects spread over ramp_s); samples RSS every 0.2 s while they run. With
+    fragments=False, widget changes rerun the whole page even where the page wraps them in a fragment."""
+    out = {"initial_ms": [], "rerun_ms": [], "rerun_bytes": [], "failures": [], "sessions_done": 0,
+           "fragment_reruns": 0}
     peak = [rss() if rss else None]
 
     async def sampler():
@@ -147,7 +159,8 @@ async def wave(port: int, n: int, reruns: int, think: tuple[float, float], ramp_
     t = time.perf_counter()
     rng = random.Random(seed)
     await asyncio.gather(*[
-        run_session(port, page_name, query, reruns, think, random.Random(rng.random()), out, ramp_s * i / max(n, 1))
+        run_session(port, page_name, query, reruns, think, random.Random(rng.random()), out, ramp_s * i / max(n, 1),
+                    fragments)
         for i in range(n)])
     out["wall_s"] = time.perf_counter() - t
     samp.cancel()

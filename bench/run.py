@@ -24,7 +24,7 @@ CONFIGS = {
     # the other pages; nav_rounds: sidebar tours; inter_k: distinct options per interaction pass (2 passes);
     # reruns: reruns per load-test session; scale_warm: warm runs per page on synthetic data.
     "quick": dict(warm=5, loads_main=2, loads_other=1, nav_rounds=1, inter_k=5, reruns=2, scale_warm=3,
-                  waves=[10, 50], think=(1.0, 3.0), ramp=2.0, profile_runs=2, what_if=False,
+                  waves=[10, 50], think=(1.0, 3.0), ramp=2.0, profile_runs=2, what_if=True,
                   scale_pages_for=(100,), concurrent5=False, deadline=300, scale_deadline=20),
     "full": dict(warm=15, loads_main=5, loads_other=5, nav_rounds=5, inter_k=20, reruns=5, scale_warm=7,
                  waves=[10, 25, 50, 50, 50, 100], think=(1.0, 3.0), ramp=2.0, profile_runs=5, what_if=True,
@@ -178,19 +178,17 @@ def js_profile_interaction(br, base, path, title, labels) -> dict:
 
 # ---------------------------------------------------------------- 3. concurrency (protocol clients)
 
-WHAT_IF_ENV = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
-
-
-def calibrate(s: C.Server, reruns: int = 12) -> dict:
+def calibrate(s: C.Server, reruns: int = 12, fragments: bool = True) -> dict:
     """One session alone: rerun latency and the server's CPU per rerun (after 4 warm-up reruns)."""
     from bench import load
 
-    asyncio.run(load.wave(s.port, 1, 4, (0.2, 0.2), 0))
+    asyncio.run(load.wave(s.port, 1, 4, (0.2, 0.2), 0, fragments=fragments))
     c0 = C.cpu_ms(s.proc.pid)
-    r = asyncio.run(load.wave(s.port, 1, reruns, (0.3, 0.3), 0))
+    r = asyncio.run(load.wave(s.port, 1, reruns, (0.3, 0.3), 0, fragments=fragments))
     cpu = C.cpu_ms(s.proc.pid) - c0
     return {"rerun_ms": C.summary(r["rerun_ms"]), "first_view_ms": r["initial_ms"][0] if r["initial_ms"] else None,
-            "server_cpu_ms_per_run": cpu / (reruns + 1), "failures": r["failures"]}
+            "server_cpu_ms_per_run": cpu / (reruns + 1), "failures": r["failures"],
+            "fragment_reruns": r["fragment_reruns"], "rerun_ws_bytes": C.summary(r["rerun_bytes"])}
 
 
 def section_load(db: Path, cfg: dict, profile: bool) -> dict:
@@ -211,17 +209,21 @@ def section_load(db: Path, cfg: dict, profile: bool) -> dict:
                 "sessions": n, "failures": len(r["failures"]), "failure_samples": r["failures"][:5],
                 "initial_ms": C.summary(r["initial_ms"]), "rerun_ms": C.summary(r["rerun_ms"]),
                 "rerun_ws_bytes": C.summary(r["rerun_bytes"]), "wall_s": r["wall_s"],
-                "rss_mb_before": before, "rss_mb_peak": r["rss_peak_mb"], "rss_mb_after_5s": s.rss_mb()})
+                "rss_mb_before": before, "rss_mb_peak": r["rss_peak_mb"], "rss_mb_after_5s": s.rss_mb(),
+                "fragment_reruns": r["fragment_reruns"]})
         time.sleep(10)
         out["rss_mb_end_15s"] = s.rss_mb()
     if cfg.get("what_if"):
-        # Same app, two server settings changed (not the app's config): no file watcher, no gc.collect() per run.
-        with C.app_server(db, env=WHAT_IF_ENV) as s:
-            C.log("load: what-if server settings: calibration + one wave of 50")
-            w = {"env": WHAT_IF_ENV, "calibration": calibrate(s)}
-            r = asyncio.run(load.wave(s.port, 50, cfg["reruns"], tuple(cfg["think"]), cfg["ramp"], rss=s.rss_mb))
+        # Same app and server, but the client reruns the whole page on every change, as it would if the map page
+        # had no st.fragment: what the fragment is worth under load.
+        with C.app_server(db) as s:
+            C.log("load: what-if whole-page reruns: calibration + one wave of 50")
+            w = {"what": "whole-page reruns (fragment id not sent)", "calibration": calibrate(s, fragments=False)}
+            r = asyncio.run(load.wave(s.port, 50, cfg["reruns"], tuple(cfg["think"]), cfg["ramp"], rss=s.rss_mb,
+                                      fragments=False))
             w["wave50"] = {"failures": len(r["failures"]), "initial_ms": C.summary(r["initial_ms"]),
-                           "rerun_ms": C.summary(r["rerun_ms"]), "rss_mb_peak": r["rss_peak_mb"], "wall_s": r["wall_s"]}
+                           "rerun_ms": C.summary(r["rerun_ms"]), "rss_mb_peak": r["rss_peak_mb"], "wall_s": r["wall_s"],
+                           "rerun_ws_bytes": C.summary(r["rerun_bytes"])}
             out["what_if"] = w
     if profile:
         out["server_profile"] = profile_server(db)
@@ -378,14 +380,16 @@ def evaluate(res: dict) -> list[dict]:
         cal = ld.get("calibration")
         if cal:
             add(f"1 session alone: rerun p50 (server CPU {_r(cal['server_cpu_ms_per_run'])} ms per run, first view "
-                f"{_r(cal['first_view_ms'])} ms)", _r(cal["rerun_ms"]["p50"]), "(info)", None)
+                f"{_r(cal['first_view_ms'])} ms, fragment reruns {cal.get('fragment_reruns')}, ws bytes p50 "
+                f"{_r((cal.get('rerun_ws_bytes') or {}).get('p50'))})", _r(cal["rerun_ms"]["p50"]), "(info)", None)
         wi = ld.get("what_if")
         if wi:
             c, w = wi["calibration"], wi["wave50"]
-            add(f"what-if fileWatcherType=none + postScriptGC=false: 1 session rerun p50 (server CPU "
-                f"{_r(c['server_cpu_ms_per_run'])} ms/run)", _r(c["rerun_ms"]["p50"]), "(info)", None)
-            add(f"what-if, 50 sessions: rerun p95 (p50 {_r(w['rerun_ms']['p50'])}, failures {w['failures']}, "
-                f"RSS peak {_r(w['rss_mb_peak'])} MB)", _r(w["rerun_ms"]["p95"]), "(info)", None)
+            add(f"what-if whole-page reruns (no fragment): 1 session rerun p50 (server CPU "
+                f"{_r(c['server_cpu_ms_per_run'])} ms/run, ws bytes p50 {_r(c['rerun_ws_bytes']['p50'])})",
+                _r(c["rerun_ms"]["p50"]), "(info)", None)
+            add(f"what-if whole-page reruns, 50 sessions: rerun p95 (p50 {_r(w['rerun_ms']['p50'])}, failures "
+                f"{w['failures']}, RSS peak {_r(w['rss_mb_peak'])} MB)", _r(w["rerun_ms"]["p95"]), "(info)", None)
     sc4 = res.get("scale")
     if sc4:
         base = sc4["baseline_exec_median_ms"]
