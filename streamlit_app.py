@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, status, ui
+from dashboard import queries, ui
 
 view = ui.page("", "AI Governance Atlas")
 rel, as_of = view.rel, view.as_of
@@ -12,16 +12,13 @@ st.markdown(
     "signed, ratified, endorsed or declined them and when, and where companies stand on the voluntary commitments. "
     "Every dot on the map and every row in a table links to its source."
 )
-inst = queries.instruments(rel)
-inst = status.existing(inst, as_of)
-acts = queries.actions_as_of(rel, as_of)
-stances = queries.stances_as_of(rel, as_of)
+n = queries.overview_counts(rel, as_of)
 c = st.columns(5)
-c[0].metric("Instruments", len(inst))
-c[1].metric("Binding", int(inst["legally_binding"].sum()))
-c[2].metric("Voluntary", int((~inst["legally_binding"]).sum()))
-c[3].metric("States & organisations with a record", acts["participant_id"].nunique())
-c[4].metric("Companies with a stance", stances["company_id"].nunique())
+c[0].metric("Instruments", n["instruments"])
+c[1].metric("Binding", n["binding"])
+c[2].metric("Voluntary", n["voluntary"])
+c[3].metric("States & organisations with a record", n["participants"])
+c[4].metric("Companies with a stance", n["companies"])
 
 st.subheader("Start here")
 cols = st.columns(4)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, eif, status
+from dashboard import db, eif, state, status
 from dashboard.cache import memo
 from dashboard.config import CONSENT_ACTIONS
 
@@ -258,7 +259,7 @@ def map_deck(rel: db.Release, selection: str, as_of: date):
 def instrument_figures(rel: db.Release, as_of: date):
     from dashboard import charts
 
-    inst = status.existing(instruments(rel), as_of)
+    inst = existing_instruments(rel, as_of)
     return charts.instruments_over_time(inst), charts.instruments_by_kind(inst)
 
 
@@ -369,3 +370,189 @@ def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance:
              .reindex_like(matrix).fillna("No record"))
     order = (matrix == "signed").sum(axis=1).sort_values(ascending=False, kind="stable").index
     return latest, charts.stance_matrix(matrix.loc[order], hover.loc[order]), len(top_c), len(top_i)
+
+
+# --- Options, labels and per-entity slices: built once per release (and date), shared read-only --------------
+# At x100 (3300 instruments, 8300 companies, 20k acts) building an option list or filtering a frame by one id on
+# every script run cost 20-130 ms a page (iterating Arrow-backed string columns in Python is slow). Callers only
+# read these values: never add to a returned dict/set or assign into a returned frame.
+
+
+def _pylist(col: pd.Series) -> list:
+    """A column as Python objects in one conversion (iterating an Arrow-backed column boxes every value)."""
+    return col.astype(object).where(col.notna(), None).tolist()
+
+
+@memo(64)
+def existing_instruments(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """The instruments that existed on `as_of` (status.existing)."""
+    return status.existing(instruments(rel), as_of)
+
+
+@memo(64)
+def overview_counts(rel: db.Release, as_of: date) -> dict:
+    """The Overview's headline numbers on `as_of`."""
+    inst = existing_instruments(rel, as_of)
+    return {"instruments": len(inst), "binding": int(inst["legally_binding"].sum()),
+            "voluntary": int((~inst["legally_binding"]).sum()),
+            "participants": int(actions_as_of(rel, as_of)["participant_id"].nunique()),
+            "companies": int(stances_as_of(rel, as_of)["company_id"].nunique())}
+
+
+@memo(32)
+def instrument_names(rel: db.Release) -> dict:
+    """instrument_id -> short name."""
+    inst = instruments(rel)
+    return dict(zip(_pylist(inst["instrument_id"]), _pylist(inst["short_name"]), strict=True))
+
+
+@memo(32)
+def participant_options(rel: db.Release) -> tuple[tuple[str, ...], frozenset, dict]:
+    """(ids in table order, the same as a set, id -> 'Name (ID)') for the participant selectbox."""
+    p = participants(rel)
+    ids, names = _pylist(p["participant_id"]), _pylist(p["name"])
+    return tuple(ids), frozenset(ids), {i: f"{n} ({i})" for i, n in zip(ids, names, strict=True)}
+
+
+@memo(32)
+def company_options(rel: db.Release) -> tuple[tuple[str, ...], frozenset, dict]:
+    """(ids in table order, the same as a set, id -> name) for the company selectbox."""
+    c = companies(rel)
+    ids = _pylist(c["company_id"])
+    return tuple(ids), frozenset(ids), dict(zip(ids, _pylist(c["name"]), strict=True))
+
+
+@memo(32)
+def companies_by_id(rel: db.Release) -> pd.DataFrame:
+    return companies(rel).set_index("company_id")
+
+
+@memo(32)
+def hq_options(rel: db.Release) -> tuple[tuple[str, ...], frozenset, dict]:
+    """Headquarters filter: ('all', countries sorted by name), the same as a set, country -> name."""
+    c = companies(rel)
+    names = dict(zip(_pylist(c["hq_country"]), _pylist(c["hq_name"]), strict=True))
+    hqs = {h for h in names if h is not None}
+    opts = ("all", *sorted(hqs, key=lambda h: str(names.get(h))))
+    return opts, frozenset(opts), names
+
+
+@memo(64)
+def stance_instrument_options(rel: db.Release, as_of: date) -> tuple[tuple[str, ...], frozenset]:
+    """The commitments with a stance on `as_of`, sorted by short name, and the same as a set."""
+    names = instrument_names(rel)
+    ids = set(_pylist(stances_as_of(rel, as_of)["instrument_id"]))
+    return tuple(sorted(ids, key=names.get)), frozenset(ids)
+
+
+@memo(512)
+def participant_history(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
+    """One participant's recorded acts on or before `as_of`, oldest first."""
+    hist = actions_history(rel, as_of)
+    return hist[(hist["participant_id"] == participant_id).to_numpy()]
+
+
+@memo(512)
+def company_stances(rel: db.Release, company_id: str, as_of: date) -> pd.DataFrame:
+    """One company's stances on or before `as_of`."""
+    df = stances_as_of(rel, as_of)
+    return df[(df["company_id"] == company_id).to_numpy()]
+
+
+@memo(512)
+def companies_in(rel: db.Release, participant_id: str) -> pd.DataFrame:
+    """The companies headquartered in `participant_id`."""
+    comp = companies(rel)
+    return comp[(comp["hq_country"] == participant_id).fillna(False).to_numpy(dtype=bool)]
+
+
+@memo(512)
+def company_links(rel: db.Release, participant_id: str, as_of: date, skip: int = 0) -> pd.DataFrame:
+    """The companies headquartered in `participant_id` after the first `skip`, each with a link to its profile
+    relative to the current page (Company?company=…&as_of=…), for a LinkColumn."""
+    comp = companies_in(rel, participant_id).iloc[skip:]
+    return pd.DataFrame({
+        "name": comp["name"].to_numpy(),
+        "profile": [f"Company?{urlencode(state.encode({'company': c, 'as_of': as_of}))}"
+                    for c in _pylist(comp["company_id"])]})
+
+
+def urls(col: pd.Series) -> list:
+    """The distinct non-empty values of a URL column, in order of first appearance (what ui.cite lists), without
+    iterating the Arrow-backed column in Python."""
+    return _pylist(pd.Series(col.dropna().unique()))
+
+
+def _verified_col(df: pd.DataFrame) -> pd.DataFrame:
+    from dashboard import ui  # the display rule lives in ui (which imports this module: imported late)
+
+    return ui.verified_col(df)
+
+
+# --- Tables as shown (verified words, checked links): O(rows) to build, so built once per view -------------------
+
+
+@memo(256)
+def stance_table(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance: str, hq: str) -> pd.DataFrame:
+    """Every stance behind stance_matrix(), sorted by company and commitment, as the page shows it."""
+    latest = stance_matrix(rel, as_of, chosen, stance, hq)[0]
+    return _verified_col(latest[["company", "instrument", "stance", "stance_date", "date_precision", "quote",
+                                 "quote_by", "verified", "source_url", "note"]].sort_values(["company", "instrument"]))
+
+
+@memo(256)
+def stances_filtered_table(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
+    """stances_filtered() as the Binding vs voluntary page offers it for download."""
+    return _verified_col(stances_filtered(rel, as_of, bloc, region)[
+        ["company", "instrument", "stance", "stance_date", "verified", "source_url"]])
+
+
+@memo(512)
+def participant_table(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
+    """participant_record() as the Country page shows it (no verified word where there is no record)."""
+    table = participant_record(rel, participant_id, as_of)
+    shown = _verified_col(table.drop(columns=["instrument_id", "status"]))
+    shown["verified"] = shown["verified"].where((table["status"] != "none").to_numpy(), "")
+    return shown
+
+
+@memo(512)
+def home_table(rel: db.Release, participant_id: str, company_id: str, as_of: date) -> pd.DataFrame:
+    """The company's home state's record on the instruments the company took a stance on and on every other
+    instrument where the state has one (`same_instrument` marks the former), as the Company page shows it."""
+    same = company_stances(rel, company_id, as_of)["instrument_id"].unique()
+    rec = participant_record(rel, participant_id, as_of)
+    same_inst = rec["instrument_id"].isin(same)
+    keep = ((rec["status"] != "none") | same_inst).to_numpy()
+    home = rec[keep].assign(same_instrument=same_inst[keep].to_numpy())
+    return _verified_col(home[["instrument", "binding", "same_instrument", "status_label", "date", "verified",
+                               "source_url"]])
+
+
+@memo(32)
+def instrument_options(rel: db.Release) -> tuple[tuple[str, ...], frozenset]:
+    """(instrument ids in table order, the same as a set) for the instrument selectbox."""
+    ids = _pylist(instruments(rel)["instrument_id"])
+    return tuple(ids), frozenset(ids)
+
+
+@memo(32)
+def instruments_by_id(rel: db.Release) -> pd.DataFrame:
+    return instruments(rel).set_index("instrument_id")
+
+
+@memo(16)
+def unverified_table(rel: db.Release) -> pd.DataFrame:
+    """unverified() as the Data page shows it: source links that are not plain http(s) blanked."""
+    from dashboard import ui  # see _verified_col
+
+    unv = unverified(rel)
+    return unv.assign(source_url=ui.safe_urls(unv["source_url"]))
+
+
+@memo(256)
+def stance_summary(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance: str, hq: str) -> dict:
+    """Counts and cited sources of stance_matrix()'s rows: companies, commitments, sources (distinct URLs)."""
+    latest = stance_matrix(rel, as_of, chosen, stance, hq)[0]
+    return {"companies": int(latest["company_id"].nunique()), "commitments": int(latest["instrument_id"].nunique()),
+            "sources": tuple(urls(latest["source_url"]))}

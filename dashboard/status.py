@@ -28,18 +28,27 @@ def _le(col: pd.Series, as_of: date) -> pd.Series:
     return col.map(lambda v: v is not None and not pd.isna(v) and v <= as_of).astype(bool)
 
 
+_FIRST_COLS = ["adopted_on", "opened_on", "in_force_on", "ended_on"]
+
+
+def _first_ts(instruments: pd.DataFrame) -> pd.Series:
+    """The earliest of the four dates per instrument, column-wise (NaT where it has none)."""
+    return pd.DataFrame({c: pd.to_datetime(instruments[c]) for c in _FIRST_COLS},
+                        index=instruments.index).min(axis=1)
+
+
 def first_dates(instruments: pd.DataFrame) -> pd.Series:
     """The earliest date we know each instrument existed (adopted, opened, in force or, for a vetoed bill, ended)."""
-    cols = instruments[["adopted_on", "opened_on", "in_force_on", "ended_on"]]
-    return cols.apply(lambda r: min((d for d in r if d is not None and not pd.isna(d)), default=None), axis=1)
+    first = _first_ts(instruments)
+    return first.dt.date.astype(object).where(first.notna(), None)
 
 
 def existing(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The instruments that existed on `as_of` (an instrument with no date at all is kept)."""
     if instruments.empty:
         return instruments
-    first = first_dates(instruments)
-    return instruments[first.map(lambda d: d is None or pd.isna(d) or d <= as_of).astype(bool)]
+    first = _first_ts(instruments)
+    return instruments[(first.isna() | (first <= pd.Timestamp(as_of))).to_numpy()]
 
 
 def all_statuses(instruments: pd.DataFrame, actions: pd.DataFrame, eu_members: set[str], as_of: date) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, state, status, ui
+from dashboard import queries, state, ui
 from dashboard.config import BLOC_LABELS
 
 BLOCS = {"all": "All states"} | {k: v for k, v in BLOC_LABELS.items()}
@@ -16,8 +16,7 @@ def spec(rel, info):
 
 view = ui.page("Binding_vs_voluntary", "Binding vs voluntary", spec)
 rel, as_of = view.rel, view.as_of
-inst = queries.instruments(rel)
-inst = status.existing(inst, as_of)
+inst = queries.existing_instruments(rel, as_of)
 st.markdown("**Binding** instruments create legal obligations (treaties, regulations, laws, executive orders; a bill "
             "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions).")
 over_time, by_kind = queries.instrument_figures(rel, as_of)
@@ -26,7 +25,7 @@ c[0].plotly_chart(over_time, key="over-time")
 c[1].plotly_chart(by_kind, key="by-kind")
 ui.cite(view, "Instruments by kind and bindingness over time",
         inst[["instrument_id", "short_name", "kind", "legally_binding", "adopted_on", "status", "source_url"]],
-        list(inst["source_url"]), key="instruments")
+        queries.urls(inst["source_url"]), key="instruments")
 
 st.subheader("Per country: binding and voluntary commitments")
 regions = sorted(queries.participants(rel)["region"].dropna().unique())
@@ -53,6 +52,6 @@ if stances.empty:
 else:
     st.caption("Filtered by the company's headquarters country.")
     st.plotly_chart(fig_companies, key="companies")
-    tbl = ui.verified_col(stances[["company", "instrument", "stance", "stance_date", "verified", "source_url"]])
-    ui.cite(view, "Company stances on voluntary commitments", tbl, list(stances["source_url"]), key="companies")
+    tbl = queries.stances_filtered_table(rel, as_of, bloc, region)
+    ui.cite(view, "Company stances on voluntary commitments", tbl, queries.urls(stances["source_url"]), key="companies")
 ui.sync_url(view, bloc=bloc, region=region)

@@ -7,8 +7,8 @@ from dashboard.config import STANCE_LABELS, STANCES
 
 
 def spec(rel, info):
-    inst_ids = set(queries.stances_as_of(rel, info["as_of"])["instrument_id"])
-    hq = {"all"} | set(queries.companies(rel)["hq_country"].dropna())
+    inst_ids = queries.stance_instrument_options(rel, info["as_of"])[1]
+    hq = queries.hq_options(rel)[1]
     return [state.Param("instruments", (), kind="multi", choices=lambda: inst_ids),
             state.Param("stance", "all", choices=lambda: {"all", *STANCES}),
             state.Param("hq", "all", choices=lambda: hq)]
@@ -16,26 +16,24 @@ def spec(rel, info):
 
 view = ui.page("Corporate_stances", "Corporate stances", spec)
 rel, as_of = view.rel, view.as_of
-st_all = queries.stances_as_of(rel, as_of)
-inst = queries.instruments(rel).set_index("instrument_id")
-comp = queries.companies(rel)
-hq_names = dict(zip(comp["hq_country"], comp["hq_name"], strict=False))
+hq_opts, _, hq_names = queries.hq_options(rel)
 f = st.columns(3)
-inst_opts = sorted(set(st_all["instrument_id"]), key=lambda i: inst.loc[i, "short_name"])
-view.keep_valid("instruments", inst_opts)  # only commitments with a stance on the view date
+inst_opts, inst_set = queries.stance_instrument_options(rel, as_of)
+view.keep_valid("instruments", inst_set)  # only commitments with a stance on the view date
 chosen = f[0].multiselect("Commitments (all if empty)", inst_opts, key="instruments",
-                          format_func=inst["short_name"].to_dict().get)
+                          format_func=queries.instrument_names(rel).get)
 stance = f[1].selectbox("Stance", ["all", *STANCES], key="stance",
                         format_func=lambda s: "Any stance" if s == "all" else STANCE_LABELS[s])
-hq_opts = ["all", *sorted(set(comp["hq_country"].dropna()), key=lambda h: str(hq_names.get(h)))]
 hq = f[2].selectbox("Headquarters", hq_opts, key="hq", format_func=lambda h: "Anywhere" if h == "all" else hq_names.get(h, h))
+picked = tuple(sorted(chosen))
 
-latest, fig, shown_c, shown_i = queries.stance_matrix(rel, as_of, tuple(sorted(chosen)), stance, hq)
+latest, fig, shown_c, shown_i = queries.stance_matrix(rel, as_of, picked, stance, hq)
 if latest.empty:
     ui.empty("No company stance matches these filters on this date.")
-    ui.sync_url(view, instruments=tuple(sorted(chosen)), stance=stance, hq=hq)
+    ui.sync_url(view, instruments=picked, stance=stance, hq=hq)
     st.stop()
-n_comp, n_inst = latest["company_id"].nunique(), latest["instrument_id"].nunique()
+summary = queries.stance_summary(rel, as_of, picked, stance, hq)
+n_comp, n_inst = summary["companies"], summary["commitments"]
 st.caption(f"{n_comp} companies × {n_inst} commitments; the latest stance on or before {as_of:%d %B %Y} in each "
            "cell. Grey: no record."
            + (f" The matrix shows the {shown_c} companies and {shown_i} commitments with the most stances; "
@@ -46,11 +44,10 @@ st.caption(f"Colours: blue signed, light blue partly signed, green supported, ve
            f"purple withdrew ({legend}).")
 
 st.subheader("Every stance behind the matrix")
-tbl = ui.verified_col(latest[["company", "instrument", "stance", "stance_date", "date_precision", "quote", "quote_by",
-                              "verified", "source_url", "note"]].sort_values(["company", "instrument"]))
+tbl = queries.stance_table(rel, as_of, picked, stance, hq)
 st.dataframe(tbl, hide_index=True, column_config={
     "company": "Company", "instrument": "Commitment", "stance": "Stance", "stance_date": "Date",
     "date_precision": "Date precision", "quote": "Quote (reason given)", "quote_by": "Said by",
     "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})
-ui.cite(view, "Corporate stances on voluntary AI commitments", tbl, list(latest["source_url"]), key="stances")
-ui.sync_url(view, instruments=tuple(sorted(chosen)), stance=stance, hq=hq)
+ui.cite(view, "Corporate stances on voluntary AI commitments", tbl, list(summary["sources"]), key="stances")
+ui.sync_url(view, instruments=picked, stance=stance, hq=hq)

@@ -7,15 +7,15 @@ from dashboard import queries, state, ui
 
 
 def spec(rel, info):
-    ids = set(queries.instruments(rel)["instrument_id"])
+    ids = queries.instrument_options(rel)[1]
     return [state.Param("instrument", "cets-225" if "cets-225" in ids else min(ids), choices=lambda: ids)]
 
 
 view = ui.page("Instrument", "Instrument profile", spec)
 rel, as_of = view.rel, view.as_of
-inst = queries.instruments(rel).set_index("instrument_id")
-iid = st.selectbox("Instrument", list(inst.index), key="instrument", format_func=inst["short_name"].to_dict().get)
-i = inst.loc[iid]
+iid = st.selectbox("Instrument", queries.instrument_options(rel)[0], key="instrument",
+                   format_func=queries.instrument_names(rel).get)
+i = queries.instruments_by_id(rel).loc[iid]
 st.subheader(ui.esc(i["name"]), anchor=False)
 c = st.columns(4)
 c[0].metric("Nature", "Legally binding" if i["legally_binding"] else "Voluntary")
@@ -49,7 +49,7 @@ else:
     if len(tbl):
         st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "participant": "Participant",
                                                          "action_date": "Date"})
-        ui.cite(view, f"Participants in {i['short_name']}", tbl, [i["source_url"], *hist["source_url"]], key="acts")
+        ui.cite(view, f"Participants in {i['short_name']}", tbl, [i["source_url"], *queries.urls(hist["source_url"])], key="acts")
     else:
         st.caption("Shown on the map as the law's own jurisdiction (no separate act recorded).")
 
@@ -60,7 +60,7 @@ if len(stances):
     stbl = ui.verified_col(stances[["company", "stance", "stance_date", "date_precision", "quote", "quote_by",
                                     "verified", "source_url"]])
     st.dataframe(stbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date"})
-    ui.cite(view, f"Company stances on {i['short_name']}", stbl, list(stances["source_url"]), key="stances")
+    ui.cite(view, f"Company stances on {i['short_name']}", stbl, queries.urls(stances["source_url"]), key="stances")
 
 st.subheader("Timeline")
 ev = queries.events(rel, as_of)
@@ -71,5 +71,5 @@ else:
     st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")
     etbl = ui.verified_col(ev[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
     st.dataframe(etbl, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date"})
-    ui.cite(view, f"Timeline of {i['short_name']}", etbl, list(ev["source_url"]), key="timeline")
+    ui.cite(view, f"Timeline of {i['short_name']}", etbl, queries.urls(ev["source_url"]), key="timeline")
 ui.sync_url(view, instrument=iid)

@@ -6,23 +6,22 @@ from dashboard import queries, state, ui
 
 
 def spec(rel, info):
-    ids = set(queries.companies(rel)["company_id"])
+    ids = queries.company_options(rel)[1]
     return [state.Param("company", "meta" if "meta" in ids else min(ids), choices=lambda: ids)]
 
 
 view = ui.page("Company", "Company profile", spec)
 rel, as_of = view.rel, view.as_of
-comp = queries.companies(rel).set_index("company_id")
-cid = st.selectbox("Company", list(comp.index), key="company", format_func=comp["name"].to_dict().get)
-c = comp.loc[cid]
+ids, _, names = queries.company_options(rel)
+cid = st.selectbox("Company", ids, key="company", format_func=names.get)
+c = queries.companies_by_id(rel).loc[cid]
 hq = c["hq_country"] if isinstance(c["hq_country"], str) else None
 st.caption(f"Headquarters: {ui.esc(c['hq_name']) if hq else 'not verified'}"
            + ("" if c["verified"] else " (UNVERIFIED)") + (f" · {ui.esc(c['note'])}" if isinstance(c["note"], str) else ""))
 if ui.safe_url(c["website"]):
     st.link_button("Company website ↗", c["website"])
 
-stances = queries.stances_as_of(rel, as_of)
-mine = stances[stances["company_id"] == cid]
+mine = queries.company_stances(rel, cid, as_of)
 st.subheader("Stances")
 if mine.empty:
     ui.empty(f"No stance by {ui.esc(c['name'])} recorded on or before {as_of:%d %B %Y}.")
@@ -31,23 +30,18 @@ else:
                                 "verified", "source_url", "note"]])
     st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date",
                                                      "quote": "Quote (reason given)", "quote_by": "Said by"})
-    ui.cite(view, f"Stances of {c['name']}", tbl, list(mine["source_url"]), key="stances")
+    ui.cite(view, f"Stances of {c['name']}", tbl, queries.urls(mine["source_url"]), key="stances")
 
 if hq:
     st.subheader("Where its home state stands")
-    same = set(mine["instrument_id"])
-    rec = queries.participant_record(rel, hq, as_of)
-    rec = rec[(rec["status"] != "none") | rec["instrument_id"].isin(same)]
-    home = rec.assign(same_instrument=rec["instrument_id"].isin(same))[
-        ["instrument", "binding", "same_instrument", "status_label", "date", "verified", "source_url"]]
+    home = queries.home_table(rel, hq, cid, as_of)
     st.caption(f"{ui.esc(c['hq_name'])}: its record on the instruments this company took a stance on, and on every "
                "other instrument where it has one. Company-facing commitments usually have no state record.")
-    home = ui.verified_col(home)
     st.dataframe(home, hide_index=True, column_config={
         "source_url": ui.link_config(), "instrument": "Instrument", "binding": "Kind",
         "same_instrument": "Same instrument as a stance above", "status_label": "Home state status", "date": "Date",
         "verified": "Verified"})
-    ui.cite(view, f"Home state of {c['name']}", home, list(rec["source_url"].dropna()), key="home")
+    ui.cite(view, f"Home state of {c['name']}", home, queries.urls(home["source_url"]), key="home")
     st.page_link("pages/5_Country.py", label=f"Open the profile of {ui.esc(c['hq_name'])}", icon=":material/flag:",
                  query_params={"country": hq, "as_of": str(as_of)})
 ui.sync_url(view, company=cid)

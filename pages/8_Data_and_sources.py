@@ -51,7 +51,7 @@ st.markdown(
 st.subheader("What is unverified")
 unv = queries.unverified(rel)
 st.caption(f"{len(unv)} rows are loaded with verified = false; the app flags each of them where it appears.")
-st.dataframe(unv.assign(source_url=unv["source_url"].map(ui.safe_url)), hide_index=True,
+st.dataframe(queries.unverified_table(rel), hide_index=True,
              column_config={"source_url": ui.link_config(), "row_kind": "Row", "on_date": "Date"})
 ui.cite(view, "Unverified rows", unv, key="unverified")
 

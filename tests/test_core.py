@@ -99,3 +99,64 @@ def test_fill_expression_colours_each_status_and_carries_no_geometry():
     assert f"properties.i=={idx['NOR']}" in expr and f"properties.i=={idx['FRA']}" in expr
     assert f"properties.i=={idx['CHN']}" not in expr  # "none" is the fallback colour
     assert "coordinates" not in expr and len(expr) < 200
+
+
+def test_first_dates_and_existing_take_the_earliest_known_date():
+    from dashboard import status
+
+    d = date
+    inst = pd.DataFrame({
+        "instrument_id": ["a", "b", "c", "d"],
+        "adopted_on": [d(2024, 5, 1), None, None, None],
+        "opened_on": [d(2024, 9, 5), d(2023, 1, 1), None, None],
+        "in_force_on": [None, d(2022, 6, 1), None, None],
+        "ended_on": [None, None, d(2025, 1, 1), None]}, index=[10, 11, 12, 13])
+    first = status.first_dates(inst)
+    assert list(first) == [d(2024, 5, 1), d(2022, 6, 1), d(2025, 1, 1), None] and list(first.index) == [10, 11, 12, 13]
+    assert list(status.existing(inst, d(2024, 5, 1))["instrument_id"]) == ["a", "b", "d"]  # on the day counts
+    assert list(status.existing(inst, d(2024, 4, 30))["instrument_id"]) == ["b", "d"]  # no date at all: kept
+    assert list(status.existing(inst, d(2026, 1, 1))["instrument_id"]) == ["a", "b", "c", "d"]
+    assert status.existing(inst.iloc[:0], d(2026, 1, 1)).empty
+
+
+def test_urls_are_distinct_in_order_of_first_appearance():
+    from dashboard import queries
+
+    col = pd.Series(["https://b.org/", None, "https://a.org/", "https://b.org/", None], dtype="string[pyarrow]")
+    assert queries.urls(col) == ["https://b.org/", "https://a.org/"]
+    assert queries.urls(col.iloc[:0]) == []
+
+
+def test_company_links_are_relative_profile_links(fixture_db):
+    from urllib.parse import parse_qs
+
+    from dashboard import queries
+
+    rel = queries.current_release()
+    as_of = queries.dataset_info(rel)["as_of"]
+    usa = queries.companies_in(rel, "USA")
+    assert len(usa) >= 2 and set(usa["hq_country"]) == {"USA"}
+    links = queries.company_links(rel, "USA", as_of, 1)
+    assert list(links["name"]) == list(usa["name"].iloc[1:])
+    first = links["profile"].iloc[0]
+    page, query = first.split("?", 1)
+    assert page == "Company" and parse_qs(query) == {"company": [usa["company_id"].iloc[1]], "as_of": [str(as_of)]}
+    assert queries.companies_in(rel, "no-such-place").empty
+
+
+def test_option_lists_match_the_tables(fixture_db):
+    from dashboard import queries
+
+    rel = queries.current_release()
+    as_of = queries.dataset_info(rel)["as_of"]
+    ids, id_set, labels = queries.participant_options(rel)
+    parts = queries.participants(rel)
+    assert list(ids) == list(parts["participant_id"]) and id_set == set(ids)
+    assert labels["NOR"] == f"{parts.set_index('participant_id').loc['NOR', 'name']} (NOR)"
+    inst_ids, inst_set = queries.stance_instrument_options(rel, as_of)
+    names = queries.instrument_names(rel)
+    assert inst_set == set(queries.stances_as_of(rel, as_of)["instrument_id"])
+    assert [names[i] for i in inst_ids] == sorted(names[i] for i in inst_ids)
+    hq_opts, hq_set, hq_names = queries.hq_options(rel)
+    assert hq_opts[0] == "all" and hq_set == {"all", *queries.companies(rel)["hq_country"].dropna()}
+    assert [str(hq_names[h]) for h in hq_opts[1:]] == sorted(str(hq_names[h]) for h in hq_opts[1:])
