@@ -128,6 +128,26 @@ def table_rows(page, index: int = -1) -> int:
     return int(count) - 1
 
 
+def open_expanders(page, label: str, wait_for: str | None = None) -> int:
+    """Open every closed expander whose label contains `label` (the map's table and "Cite this view" are lazy: their
+    content is sent only once opened); optionally wait for `wait_for` (a selector) to appear. Returns how many."""
+    heads = page.locator('[data-testid="stExpander"] details:not([open]) > summary').filter(has_text=label)
+    n = heads.count()
+    for i in range(n):
+        heads.first.click()  # once open, it no longer matches :not([open])
+        page.wait_for_timeout(150)
+    if wait_for:
+        page.locator(wait_for).last.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+    return n
+
+
+GRID = '[data-testid="stDataFrame"] table[aria-rowcount]'
+
+
+def open_map_table(page) -> None:
+    assert open_expanders(page, "The same data as a table", GRID) == 1, "the map page's table expander"
+
+
 def selectbox_text(page, label: str) -> str:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     return box.locator("input").first.input_value() or box.inner_text()
@@ -284,7 +304,8 @@ def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
     ctx, page, _ = open_page(browser, f"{atlas.base}/World_map?instrument=cets-225")
     wait_page_charts(page, 0, 1)
     page.wait_for_timeout(2000)  # let the shapes arrive so picking is settled
-    grid = page.locator('[data-testid="stDataFrame"] table[aria-rowcount]').last
+    open_map_table(page)
+    grid = page.locator(GRID).last
     grid.locator('[data-testid^="glide-cell-0-"]').first.wait_for(state="attached")
     names = {t.strip() for t in grid.locator('[data-testid^="glide-cell-0-"]').all_inner_texts()}
     assert "Iceland" in names and len(names) >= 10, f"table under the map: {sorted(names)}"
@@ -399,7 +420,7 @@ def test_threshold_counts_and_what_if_through_the_ui(browser, atlas):
 
 def test_shared_link_round_trip(browser, atlas):
     ctx, page, _ = open_page(browser, f"{atlas.base}/World_map")
-    page.locator('[data-testid="stDataFrame"] table[aria-rowcount]').last.wait_for(state="attached")
+    open_map_table(page)
     before = table_rows(page)
     pick_option(page, "stSelectbox", "Instrument", "All voluntary instruments")
     assert wait_url(page, "instrument=voluntary", 60), page.url
@@ -414,7 +435,7 @@ def test_shared_link_round_trip(browser, atlas):
     ctx.close()
 
     ctx2, page2, _ = open_page(browser, url)
-    page2.locator('[data-testid="stDataFrame"] table[aria-rowcount]').last.wait_for(state="attached")
+    open_map_table(page2)
     assert selectbox_text(page2, "Instrument") == "All voluntary instruments"
     assert table_rows(page2) == rows, f"shared link {url} shows a different table"
     ctx2.close()
@@ -488,6 +509,8 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
 
 # (page, element that shows a name or note from the data, the code that renders it as Markdown)
 MARKDOWN_SPOTS = [
+    ("/World_map?instrument=cets-225", '[data-testid="stMain"] [data-testid="stMarkdown"]',
+     "pages/1_World_map.py st.markdown(ui.org_line(organisation))"),
     ("/Instrument?instrument=eu-ai-pact", "h3", "pages/6_Instrument.py st.subheader(i['name'])"),
     ("/Instrument?instrument=eu-ai-pact", '[data-testid="stAlert"]',
      "pages/6_Instrument.py ui.empty(... i['short_name'] ... i['note'])"),
@@ -522,6 +545,7 @@ DOM_PROBE = """() => ({
     text: document.body.innerText,
     cells: [...document.querySelectorAll('[data-testid="stDataFrame"] td, [data-testid="stDataFrame"] th')]
               .map(c => c.innerText).join('\\n'),
+    code: [...document.querySelectorAll('[data-testid="stCode"] code')].map(c => c.textContent).join('\\n'),
 })"""
 
 
@@ -531,7 +555,7 @@ def hostile(browser, tmp_path_factory):
     stance matrix. Returns what was seen; the tests below only assert on it."""
     tmp = tmp_path_factory.mktemp("hostile")
     release, url_update = build_hostile(tmp)
-    seen = {"url_update": url_update, "dialogs": [], "visits": [], "hovers": [], "spots": []}
+    seen = {"url_update": url_update, "dialogs": [], "visits": [], "hovers": [], "spots": [], "opened": []}
     with AtlasServer(release, tmp) as srv:
         ctx, net = new_context(browser)
         ctx.on("page", lambda p: p.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss())))
@@ -555,6 +579,12 @@ def hostile(browser, tmp_path_factory):
                     loc = page.locator(selector)
                     loc.first.wait_for(state="attached")
                     seen["spots"].append((where, [t for t in loc.all_inner_texts() if "alert(1)" in t or "#" in t]))
+            # Lazy parts too: the map's table and every "Cite this view" (citation text names instruments,
+            # countries and companies from the data).
+            opened = open_expanders(page, "The same data as a table", GRID) if path.startswith("/World_map") else 0
+            opened += open_expanders(page, "Cite this view", '[data-testid="stCode"]')
+            wait_idle(page)
+            seen["opened"].append((path, opened))
             probe = page.evaluate(DOM_PROBE)
             probe.update(path=path, title=title, h1=h1(page),
                          exceptions=page.locator('[data-testid="stException"]').count())
@@ -568,6 +598,7 @@ def hostile(browser, tmp_path_factory):
 def test_hostile_data_is_shown_as_text_never_run(hostile):
     assert hostile["url_update"].startswith("refused"), "the release schema let a javascript: URL in"
     assert [(v["path"], v["h1"]) for v in hostile["visits"]] == [(p, t) for p, t in HOSTILE_PAGES]
+    assert all(n >= 1 for _, n in hostile["opened"]), f"lazy parts opened per page: {hostile['opened']}"
     assert [v["path"] for v in hostile["visits"] if v["exceptions"]] == [], "pages with an exception box"
     assert hostile["dialogs"] == [], f"a payload ran: dialogs {hostile['dialogs']}"
     problems = [(v["path"], v["onerror"], v["scripts"], v["js_links"]) for v in hostile["visits"]
@@ -575,6 +606,8 @@ def test_hostile_data_is_shown_as_text_never_run(hostile):
     assert problems == [], (
         f"markup from the data reached the DOM (path, [onerror], <script>, javascript: links): {problems}")
     everything = "\n".join([*hostile["hovers"], *(v["text"] + "\n" + v["cells"] for v in hostile["visits"])])
+    cited = "\n".join(v["code"] for v in hostile["visits"])
+    assert "Profile of" in cited and any(p in cited for p in PAYLOADS), "citations open, payloads literal in them"
     missing = [p for p in PAYLOADS if p not in everything]
     assert missing == [], f"payloads never shown literally anywhere: {missing!r}"
     assert any("alert(1)" in h for h in hostile["hovers"]), f"stance matrix hover: {hostile['hovers']}"
