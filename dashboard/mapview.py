@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import maps, queries, ui
+from dashboard import fmt, maps, queries, ui
 from dashboard.cache import memo
 from dashboard.db import Release
 
@@ -37,7 +37,7 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     has = df["status"] != "none"
     is_org = df["kind"] == "organisation"
     orgs, rows = df[has & is_org], df[has & ~is_org]
-    table = ui.verified_col(pd.concat([orgs, rows])[TABLE_COLUMNS]).reset_index(drop=True)
+    table = fmt.verified_col(pd.concat([orgs, rows])[TABLE_COLUMNS]).reset_index(drop=True)
     return MapView(
         deck=queries.map_deck(rel, selection, as_of),
         legend_svg=maps.legend_svg(maps.legend(df)),

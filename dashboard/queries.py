@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, eif, state, status
+from dashboard import db, eif, fmt, state, status
 from dashboard.cache import memo
 from dashboard.config import CONSENT_ACTIONS
 
@@ -484,9 +484,7 @@ def urls(col: pd.Series) -> list:
 
 
 def _verified_col(df: pd.DataFrame) -> pd.DataFrame:
-    from dashboard import ui  # the display rule lives in ui (which imports this module: imported late)
-
-    return ui.verified_col(df)
+    return fmt.verified_col(df)
 
 
 # --- Tables as shown (verified words, checked links): O(rows) to build, so built once per view -------------------
@@ -544,10 +542,9 @@ def instruments_by_id(rel: db.Release) -> pd.DataFrame:
 @memo(16)
 def unverified_table(rel: db.Release) -> pd.DataFrame:
     """unverified() as the Data page shows it: source links that are not plain http(s) blanked."""
-    from dashboard import ui  # see _verified_col
 
     unv = unverified(rel)
-    return unv.assign(source_url=ui.safe_urls(unv["source_url"]))
+    return unv.assign(source_url=fmt.safe_urls(unv["source_url"]))
 
 
 @memo(256)

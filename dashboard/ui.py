@@ -6,7 +6,6 @@ or is shown with st.text / st.dataframe; links go through `safe_url()`. Nothing 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -17,7 +16,7 @@ import streamlit as st
 from dashboard import queries, state
 from dashboard.config import ATLAS_NAME
 from dashboard.db import DatasetUnavailable, Release
-from dashboard.fmt import date_text  # noqa: F401 - pages call ui.date_text
+from dashboard.fmt import date_text, esc, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
 
 # (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
 # the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
@@ -34,22 +33,6 @@ PAGES = [
 ]
 state.register_page_paths([p[1] for p in PAGES])
 MIN_DATE = date(2015, 1, 1)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def esc(text: Any) -> str:
-    """Escape Markdown (and the HTML Markdown would pass through) so data shows as literal text."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::\d+)?(?:[/?#][^\s<>\"\\]*)?")
-
-
-def safe_url(url: Any) -> str | None:
-    """The URL if it is a plain http(s) link, else None (never hand a javascript: link to the browser)."""
-    return url if isinstance(url, str) and _SAFE_URL.fullmatch(url) else None
-
-
 @dataclass
 class View:
     """What a page needs: the release, its identity, the as-of date and the validated URL settings."""
@@ -200,25 +183,6 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text="open ↗", validate=r"^https?://")
-
-
-def verified_col(df: pd.DataFrame, col: str = "verified") -> pd.DataFrame:
-    """Replace the boolean with a word a reader sees at a glance ("UNVERIFIED" for false), and blank any source
-    link that is not a plain http(s) URL. Column-wise: x100 data has tens of thousands of rows."""
-    df = df.copy()
-    if col in df.columns:
-        # None = nothing to verify (e.g. "No record"); False = loaded but not verified.
-        df[col] = df[col].map({True: "yes", False: "UNVERIFIED"}).astype(object).fillna("")
-    if "source_url" in df.columns:
-        df["source_url"] = safe_urls(df["source_url"])
-    return df
-
-
-def safe_urls(urls: pd.Series) -> pd.Series:
-    """safe_url() over a column, checking each distinct URL once (sources repeat: one treaty page per 20 rows)."""
-    checked = {u: safe_url(u) for u in pd.unique(urls.dropna())}
-    out = urls.map(checked).astype(object)
-    return out.where(out.notna(), None)
 
 
 def org_line(o: Any) -> str:
