@@ -46,6 +46,7 @@ FLOOR_PAGES = {
     "deck_only": ("/", None, DECK),
     "plotly_only": ("/", None, PLOTLY),
     "naive_peer": ("/?" + LINK_QS, "World map of participation", DECK),
+    "deck_select": ("/", "World map of participation", DECK),
 }
 
 INIT_JS = """

@@ -209,7 +209,7 @@ def pstats_top(path: str, per: float, n: int = 20, unit: str = "rerun") -> list[
 # ---------------------------------------------------------------- floors
 
 FLOOR_SCRIPTS = {"empty": "empty.py", "deck_only": "deck_only.py", "plotly_only": "plotly_only.py",
-                 "naive_peer": "naive_peer.py"}
+                 "naive_peer": "naive_peer.py", "deck_select": "deck_select.py"}
 
 
 def prepare_floor_data(db: Path, out: Path) -> dict:
@@ -227,7 +227,11 @@ rel = queries.current_release()
 as_of = date.fromisoformat({SHARED_LINK['as_of']!r})
 st = queries.statuses(rel, {SHARED_LINK['instrument']!r}, as_of)
 inst = queries.instruments(rel)
-pickle.dump({{"statuses": st, "instruments": inst, "as_of": as_of}}, open({str(out)!r}, "wb"))
+from dashboard import status
+labels = dict(status.SELECTIONS) | dict(zip(inst["instrument_id"], inst["short_name"]))
+by_sel = {{k: queries.statuses(rel, k, as_of) for k in labels}}
+pickle.dump({{"statuses": st, "instruments": inst, "as_of": as_of, "labels": labels, "by_selection": by_sel,
+             "default": {SHARED_LINK['instrument']!r}}}, open({str(out)!r}, "wb"))
 print(json.dumps({{"statuses_rows": len(st), "instruments_rows": len(inst)}}))
 """
     r = subprocess.run([PY, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
