@@ -29,6 +29,13 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 FINISH_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
 
+def open_stream(port: int, open_timeout: float = 60):
+    """A websocket to the Streamlit server on 127.0.0.1:port, opened as the frontend does (async context manager)."""
+    return connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
+                   origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
+                   open_timeout=open_timeout, ping_interval=None)
+
+
 class Session:
     def __init__(self, port: int, page_name: str, query: str, timeout: float = 60, fragments: bool = True):
         self.port, self.page_name, self.query, self.timeout = port, page_name, query, timeout
@@ -114,9 +121,7 @@ async def run_session(port: int, page_name: str, query: str, reruns: int, think:
     await asyncio.sleep(start_delay)
     s = Session(port, page_name, query, fragments=fragments)
     try:
-        async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                           origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
-                           open_timeout=60, ping_interval=None) as ws:
+        async with open_stream(port) as ws:
             reader = asyncio.create_task(s._reader(ws))
             try:
                 out["initial_ms"].append(await s.rerun(ws, first=True))

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 
-from bench.load import Session
+from bench.load import Session, open_stream
 from tests.conftest import ROOT
 
 VERSION = re.compile(r"Dataset (\S+?), facts checked")
@@ -67,13 +67,8 @@ class _Version(Session):
 
 
 async def _shown_version(port: int, page: str, query: str) -> tuple[str | None, int]:
-    from websockets.asyncio.client import connect
-    from websockets.typing import Origin, Subprotocol
-
     s = _Version(port, page, query)
-    async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                       origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
-                       open_timeout=60) as ws:
+    async with open_stream(port) as ws:
         reader = asyncio.create_task(s._reader(ws))
         try:
             await s.rerun(ws, first=True)

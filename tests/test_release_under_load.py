@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import Session
+from bench.load import Session, open_stream
 from dashboard.build import build
 from tests.conftest import FIXTURE_SOURCES, ROOT
 
@@ -84,14 +84,9 @@ class Checker(Session):
 
 
 async def _browse(port: int, stop: asyncio.Event, out: list, failures: list) -> None:
-    from websockets.asyncio.client import connect
-    from websockets.typing import Origin, Subprotocol
-
     s = Checker(port, "", "", timeout=60)
     try:
-        async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                           origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
-                           open_timeout=60, ping_interval=None) as ws:
+        async with open_stream(port) as ws:
             reader = asyncio.create_task(s._reader(ws))
             try:
                 await s.rerun(ws, first=True)
