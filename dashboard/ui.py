@@ -89,8 +89,13 @@ def _query() -> dict[str, list[str]]:
     return {k: qp.get_all(k) for k in qp.keys()}
 
 
-def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param]] | None = None) -> View:
-    """Start a page: config, release (or a maintenance notice), navigation, as-of date and URL settings."""
+def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param]] | None = None,
+         sidebar_last: bool = False) -> View:
+    """Start a page: config, release (or a maintenance notice), navigation, as-of date and URL settings.
+
+    sidebar_last=True leaves the sidebar (navigation, date picker) to `sidebar(view)`, which the page then calls at
+    its very end: its elements reach the browser after the page's main element, whose code then loads first. The
+    as-of date is read from the session either way (set from the URL on the page's first run)."""
     st.set_page_config(page_title=f"{title} · {ATLAS_NAME}", page_icon=":material/public:", layout="wide")
     try:
         rel = queries.current_release()
@@ -113,7 +118,8 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
         st.session_state["_atlas_reset"] = list(parsed.reset)
         st.session_state["_atlas_unknown"] = parsed.unknown
     view = View(rel, info, path, title, dict(parsed.values))
-    _sidebar(view)
+    if not sidebar_last:
+        sidebar(view)
     view.values["as_of"] = st.session_state["as_of"]
     st.title(title)
     _as_of_badge(view)
@@ -122,7 +128,7 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
     return view
 
 
-def _sidebar(view: View) -> None:
+def sidebar(view: View) -> None:
     with st.sidebar:
         st.markdown(f"### {ATLAS_NAME}")
         carry = {"as_of": state.encode_value(st.session_state.get("as_of", view.info["as_of"]))}

@@ -11,7 +11,8 @@ def spec(rel, info):
     return [state.Param("instrument", "cets-225" if "cets-225" in ids else "binding", choices=lambda: ids)]
 
 
-view = ui.page("World_map", "World map of participation", spec)
+# The map is what a visitor came for: its deck goes out first, the sidebar (date picker) last.
+view = ui.page("World_map", "World map of participation", spec, sidebar_last=True)
 
 
 @st.fragment
@@ -20,10 +21,13 @@ def world_map() -> None:
     and re-sends only this part, not the navigation, title and date picker around it."""
     rel, as_of = view.rel, view.as_of
     options, labels, captions = mapview.menu(rel)
-    choice = st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
+    # The picker is drawn above the map but sent after it (the map's code then loads first): the choice is read
+    # from the session, where the URL (first run) or the widget (every later run) put it.
+    picker = st.container()
+    choice = st.session_state.get("instrument")
+    if choice not in labels:
+        choice = st.session_state["instrument"] = options[0]
     mv = mapview.map_view(rel, choice, as_of)
-    if choice in captions:
-        st.caption(captions[choice])
     selected = st.pydeck_chart(mv.deck, on_select="rerun", selection_mode="single-object", key="map", height=520)
     picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
     if picked:
@@ -31,6 +35,10 @@ def world_map() -> None:
         if pid:
             st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
 
+    with picker:
+        st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
+        if choice in captions:
+            st.caption(captions[choice])
     st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
     st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
                "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
@@ -59,3 +67,4 @@ def world_map() -> None:
 
 
 world_map()
+ui.sidebar(view)
