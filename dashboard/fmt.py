@@ -59,3 +59,16 @@ def safe_urls(urls: pd.Series) -> pd.Series:
     checked = {u: safe_url(u) for u in pd.unique(urls.dropna())}
     out = urls.map(checked).astype(object)
     return out.where(out.notna(), None)
+
+
+def org_line(o: Any) -> str:
+    """One organisation's status as a line of Markdown (escaped name and note, checked source link)."""
+    parts = [f"**{esc(o.name)}** (organisation, not drawn on the map): {esc(o.status_label)}"]
+    if date_text(o.action_date, o.date_precision) != "—":
+        parts.append(esc(date_text(o.action_date, o.date_precision)))
+    if o.verified is False:
+        parts.append("**UNVERIFIED**")
+    url = safe_url(o.source_url)
+    if url:
+        parts.append(f"[source ↗](<{url}>)")
+    return " · ".join(parts)

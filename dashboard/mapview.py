@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import fmt, maps, queries, ui
+from dashboard import fmt, maps, queries
 from dashboard.cache import memo
 from dashboard.db import Release
 
@@ -41,7 +41,7 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     return MapView(
         deck=queries.map_deck(rel, selection, as_of),
         legend_svg=maps.legend_svg(maps.legend(df)),
-        org_lines=tuple(ui.org_line(o) for o in orgs.itertuples()),
+        org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
         table=table,
         sources=tuple(table["source_url"].dropna()),
         n_states=len(rows), n_orgs=len(orgs))
@@ -54,7 +54,7 @@ def menu(rel: Release) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]
     from dashboard import status
 
     inst = queries.instruments(rel)
-    labels = dict(status.SELECTIONS) | dict(zip(inst["instrument_id"], inst["short_name"], strict=True))
-    captions = {r.instrument_id: f"{ui.esc(r.name)} · {'legally binding' if r.legally_binding else 'voluntary'} · "
-                                 f"{ui.esc(str(r.kind).replace('_', ' '))}" for r in inst.itertuples()}
-    return (*status.SELECTIONS, *inst["instrument_id"]), labels, captions
+    labels = dict(status.SELECTIONS) | queries.instrument_names(rel)
+    captions = {r.instrument_id: f"{fmt.esc(r.name)} · {'legally binding' if r.legally_binding else 'voluntary'} · "
+                                 f"{fmt.esc(str(r.kind).replace('_', ' '))}" for r in inst.itertuples()}
+    return (*status.SELECTIONS, *queries.instrument_options(rel)[0]), labels, captions

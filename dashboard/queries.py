@@ -483,10 +483,6 @@ def urls(col: pd.Series) -> list:
     return _pylist(pd.Series(col.dropna().unique()))
 
 
-def _verified_col(df: pd.DataFrame) -> pd.DataFrame:
-    return fmt.verified_col(df)
-
-
 # --- Tables as shown (verified words, checked links): O(rows) to build, so built once per view -------------------
 
 
@@ -494,14 +490,14 @@ def _verified_col(df: pd.DataFrame) -> pd.DataFrame:
 def stance_table(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance: str, hq: str) -> pd.DataFrame:
     """Every stance behind stance_matrix(), sorted by company and commitment, as the page shows it."""
     latest = stance_matrix(rel, as_of, chosen, stance, hq)[0]
-    return _verified_col(latest[["company", "instrument", "stance", "stance_date", "date_precision", "quote",
+    return fmt.verified_col(latest[["company", "instrument", "stance", "stance_date", "date_precision", "quote",
                                  "quote_by", "verified", "source_url", "note"]].sort_values(["company", "instrument"]))
 
 
 @memo(256)
 def stances_filtered_table(rel: db.Release, as_of: date, bloc: str, region: str) -> pd.DataFrame:
     """stances_filtered() as the Binding vs voluntary page offers it for download."""
-    return _verified_col(stances_filtered(rel, as_of, bloc, region)[
+    return fmt.verified_col(stances_filtered(rel, as_of, bloc, region)[
         ["company", "instrument", "stance", "stance_date", "verified", "source_url"]])
 
 
@@ -509,7 +505,7 @@ def stances_filtered_table(rel: db.Release, as_of: date, bloc: str, region: str)
 def participant_table(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
     """participant_record() as the Country page shows it (no verified word where there is no record)."""
     table = participant_record(rel, participant_id, as_of)
-    shown = _verified_col(table.drop(columns=["instrument_id", "status"]))
+    shown = fmt.verified_col(table.drop(columns=["instrument_id", "status"]))
     shown["verified"] = shown["verified"].where((table["status"] != "none").to_numpy(), "")
     return shown
 
@@ -523,7 +519,7 @@ def home_table(rel: db.Release, participant_id: str, company_id: str, as_of: dat
     same_inst = rec["instrument_id"].isin(same)
     keep = ((rec["status"] != "none") | same_inst).to_numpy()
     home = rec[keep].assign(same_instrument=same_inst[keep].to_numpy())
-    return _verified_col(home[["instrument", "binding", "same_instrument", "status_label", "date", "verified",
+    return fmt.verified_col(home[["instrument", "binding", "same_instrument", "status_label", "date", "verified",
                                "source_url"]])
 
 
@@ -542,7 +538,6 @@ def instruments_by_id(rel: db.Release) -> pd.DataFrame:
 @memo(16)
 def unverified_table(rel: db.Release) -> pd.DataFrame:
     """unverified() as the Data page shows it: source links that are not plain http(s) blanked."""
-
     unv = unverified(rel)
     return unv.assign(source_url=fmt.safe_urls(unv["source_url"]))
 

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import queries, state
 from dashboard.config import ATLAS_NAME
 from dashboard.db import DatasetUnavailable, Release
-from dashboard.fmt import date_text, esc, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
+from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
 
 # (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
 # the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
@@ -189,19 +189,6 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text="open ↗", validate=r"^https?://")
-
-
-def org_line(o: Any) -> str:
-    """One organisation's status as a line of Markdown (escaped name and note, checked source link)."""
-    parts = [f"**{esc(o.name)}** (organisation, not drawn on the map): {esc(o.status_label)}"]
-    if date_text(o.action_date, o.date_precision) != "—":
-        parts.append(esc(date_text(o.action_date, o.date_precision)))
-    if o.verified is False:
-        parts.append("**UNVERIFIED**")
-    url = safe_url(o.source_url)
-    if url:
-        parts.append(f"[source ↗](<{url}>)")
-    return " · ".join(parts)
 
 
 def empty(message: str) -> None:
