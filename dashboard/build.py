@@ -115,13 +115,13 @@ def write_release(src: Sources, path: Path) -> None:
         tables = {
             "source_files": files,
             "participants": _participants(src),
-            "memberships": _frame(src, "memberships", ["participant_id", "bloc", "joined_on", "left_on", "source_url",
-                                                       "verified", "note"]),
+            "memberships": _frame(src, "memberships", list(_cols("memberships"))),
             "instruments": _frame(src, "instruments", list(_cols("instruments"))),
             "actions": _with_id(_frame(src, "actions", [*_cols("actions"), "source_file", "source_row"]), "action_id"),
             "companies": _frame(src, "companies", list(_cols("companies"))),
             "stances": _with_id(_frame(src, "stances", [*_cols("stances"), "source_file", "source_row"]), "stance_id"),
             "events": _with_id(_frame(src, "events", list(_cols("events"))), "event_id"),
+            "counts": _frame(src, "counts", list(_cols("counts"))),
         }
         for name, df in tables.items():
             con.register("incoming", df)

@@ -10,25 +10,37 @@ DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR", ROOT / "data"))
 SOURCES_DIR = Path(os.environ.get("ATLAS_SOURCES_DIR", DATA_DIR / "sources"))
 RELEASES_DIRNAME = "releases"
 POINTER_NAME = "CURRENT"  # text file holding the relative path of the served release
-SCHEMA_VERSION = 1  # bump when the public schema changes; the app refuses other versions
+SCHEMA_VERSION = 2  # bump when the public schema changes; the app refuses other versions
 ATLAS_NAME = "AI Governance Atlas"
 
-ACTIONS = ("signed", "ratified", "approved", "accepted", "acceded", "endorsed", "joined", "declined", "withdrew")
+ACTIONS = ("signed", "ratified", "approved", "accepted", "acceded", "endorsed", "joined", "declined", "withdrew",
+           "sponsored", "voted_yes", "voted_no", "abstained")
+# A recorded UN vote is an act of the state: yes / no / abstain (absent or not voting: no row).
+VOTE_ACTIONS = ("voted_yes", "voted_no", "abstained")
 # Consent to be bound by a treaty: these count toward an entry-into-force threshold.
 CONSENT_ACTIONS = ("ratified", "approved", "accepted", "acceded")
 STANCES = ("signed", "declined", "partial", "withdrew", "supported", "opposed")
 KINDS = (
     "treaty", "regulation", "law", "executive_order", "bill", "declaration", "statement", "initiative",
     "memorandum", "voluntary_pact", "code_of_practice", "code_of_conduct", "commitments", "resolution",
-    "recommendation", "principles", "accord", "network",
+    "recommendation", "principles", "accord", "network", "strategy", "plan", "guidelines",
 )
 SCOPES = ("global", "regional", "plurilateral", "bilateral", "national", "subnational")
-STATUSES = ("in_force", "not_in_force", "adopted", "vetoed", "revoked", "superseded")
+# An instrument's state on the dataset's as-of date (the app derives the state on any view date from the dates).
+STATUSES = ("in_force", "not_in_force", "adopted", "scheduled", "pending", "vetoed", "revoked", "repealed",
+            "superseded", "expired")
+ENDED_STATUSES = ("vetoed", "revoked", "repealed", "superseded", "expired")
+# Who made the page a row cites: first-hand kinds are the body that made the fact.
+SOURCE_KINDS = ("depositary", "official", "company", "press", "secondary")
+FIRST_HAND_KINDS = ("depositary", "official", "company")
+COUNT_NOUNS = ("signatories", "endorsers", "parties", "members", "sponsors", "voting states", "adherents")
 DATE_PRECISIONS = ("day", "month", "year", "on_or_before")
 EVENT_KINDS = (
     "adopted", "opened_for_signature", "signature", "ratification", "in_force", "applies", "amended", "proposed",
-    "published", "vetoed", "revoked", "announced", "milestone",
+    "published", "vetoed", "revoked", "announced", "milestone", "repealed", "superseded", "signed_into_law", "vote",
 )
+# Events that may lie after the as-of date: scheduled application, entry into force or milestone.
+SCHEDULABLE_EVENTS = ("applies", "in_force", "milestone")
 BLOCS = ("coe", "eu", "g7", "g20", "oecd", "au", "brics")
 BLOC_LABELS = {
     "coe": "Council of Europe", "eu": "European Union", "g7": "G7", "g20": "G20", "oecd": "OECD",
@@ -37,16 +49,24 @@ BLOC_LABELS = {
 KIND_LABELS = {k: k.replace("_", " ").capitalize() for k in KINDS} | {"code_of_practice": "Code of practice"}
 
 # Map status classes, from strongest to weakest. "party" = consent to be bound (ratified/approved/…).
-# Colours: Okabe-Ito, safe for the common colour-vision deficiencies.
-STATUS_ORDER = ("party", "signed", "jurisdiction", "member_bound", "endorsed", "withdrew", "declined", "none")
+# "jurisdiction" / "issuer_pending" / "issuer_ended": the state whose own law, order or commitment it is, by the
+# instrument's life on the view date (in force or adopted / scheduled or a pending bill / revoked, repealed,
+# superseded, vetoed or expired). Colours: Okabe-Ito first, then Paul Tol's muted scheme for the vote classes.
+STATUS_ORDER = ("party", "signed", "jurisdiction", "member_bound", "issuer_pending", "endorsed", "voted_yes",
+                "abstained", "voted_no", "withdrew", "declined", "issuer_ended", "none")
 STATUS_LABELS = {
     "party": "Ratified / approved",
     "signed": "Signed",
-    "jurisdiction": "Own law (issuer)",
+    "jurisdiction": "Issuer (in force / adopted)",
     "member_bound": "Applies as EU member",
-    "endorsed": "Endorsed / joined",
+    "issuer_pending": "Issuer (scheduled / bill pending)",
+    "endorsed": "Endorsed / joined / sponsored",
+    "voted_yes": "Voted yes",
+    "abstained": "Abstained",
+    "voted_no": "Voted no",
     "withdrew": "Withdrew",
-    "declined": "Declined / did not sign",
+    "declined": "Declined (said no)",
+    "issuer_ended": "Issuer (revoked / vetoed / superseded)",
     "none": "No record",
 }
 STATUS_COLORS = {
@@ -54,14 +74,27 @@ STATUS_COLORS = {
     "signed": (86, 180, 233),
     "jurisdiction": (230, 159, 0),
     "member_bound": (240, 228, 66),
+    "issuer_pending": (255, 205, 130),
     "endorsed": (0, 158, 115),
+    "voted_yes": (17, 119, 51),
+    "abstained": (221, 204, 119),
+    "voted_no": (136, 34, 85),
     "withdrew": (204, 121, 167),
     "declined": (213, 94, 0),
+    "issuer_ended": (120, 120, 120),
     "none": (215, 219, 224),
 }
 ACTION_STATUS = {
     "ratified": "party", "approved": "party", "accepted": "party", "acceded": "party",
-    "signed": "signed", "endorsed": "endorsed", "joined": "endorsed", "declined": "declined", "withdrew": "withdrew",
+    "signed": "signed", "endorsed": "endorsed", "joined": "endorsed", "sponsored": "endorsed", "declined": "declined",
+    "withdrew": "withdrew", "voted_yes": "voted_yes", "voted_no": "voted_no", "abstained": "abstained",
+}
+# The life of an instrument on a view date (status.life_on), in the words the app shows. One glossary, on the
+# methodology page, defines each of these and each status class above.
+LIFE_LABELS = {
+    "in_force": "in force", "adopted": "adopted", "scheduled": "scheduled", "pending": "bill pending",
+    "not_in_force": "not yet in force", "vetoed": "vetoed", "revoked": "revoked", "repealed": "repealed",
+    "superseded": "superseded", "expired": "expired", "not_yet": "not yet adopted",
 }
 STANCE_LABELS = {
     "signed": "Signed", "partial": "Partly signed", "declined": "Declined", "withdrew": "Withdrew",

@@ -95,7 +95,8 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
     df = df[(df["status"] != "none") | small]
     small = small[df.index]
     n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
-    labels = df["status"].map(STATUS_LABELS) + [f" ({k} instruments)" if k > 1 else "" for k in n] + [
+    base = df["status_label"] if "status_label" in df.columns else df["status"].map(STATUS_LABELS)
+    labels = base + [f" ({k} instruments)" if k > 1 else "" for k in n] + [
         " · UNVERIFIED" if s != "none" and not bool(v) else "" for s, v in zip(df["status"], df["verified"], strict=True)]
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
     return [

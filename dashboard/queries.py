@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, eif, fmt, state, status
+from dashboard import completeness, db, eif, fmt, state, status
 from dashboard.cache import memo
 from dashboard.config import CONSENT_ACTIONS
 
@@ -101,6 +101,23 @@ def stances_as_of(rel: db.Release, as_of: date) -> pd.DataFrame:
 @memo(64)
 def events(rel: db.Release, as_of: date) -> pd.DataFrame:
     return _dates(_q(rel, "events", {"as_of": as_of}), "event_date")
+
+
+@memo(64)
+def upcoming(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """Scheduled events after `as_of` (upcoming.sql), soonest first."""
+    return _dates(_q(rel, "upcoming", {"as_of": as_of}), "event_date")
+
+
+@memo(32)
+def counts(rel: db.Release) -> pd.DataFrame:
+    return _dates(_q(rel, "counts"), "as_reported_on")
+
+
+@memo(64)
+def coverage(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """Per instrument: named participants against the reported count on `as_of` (completeness.coverage)."""
+    return completeness.coverage(counts(rel), actions_history(rel, as_of), as_of)
 
 
 @memo(16)
@@ -316,8 +333,6 @@ def events_figure(rel: db.Release, instrument_id: str, as_of: date):
 @memo(512)
 def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.DataFrame:
     """One row per instrument: the participant's status on it on `as_of` (with 'none' where it has no record)."""
-    from dashboard.config import STATUS_LABELS
-
     allst = all_statuses(rel, as_of)
     mine = allst[allst["participant_id"] == participant_id]
     inst = instruments(rel)[["instrument_id", "short_name", "legally_binding"]]
@@ -327,7 +342,7 @@ def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.
     df = pd.DataFrame({
         "instrument_id": df["instrument_id"], "instrument": df["short_name"],
         "binding": df["legally_binding"].map({True: "Binding", False: "Voluntary"}), "status": df["status"],
-        "status_label": df["status"].map(STATUS_LABELS), "date": df["action_date"],
+        "status_label": status.status_labels(df["status"], df["note"]), "date": df["action_date"],
         "date_precision": df["date_precision"],
         "verified": [bool(v) if s != "none" else None for v, s in zip(df["verified"], df["status"], strict=True)],
         "source_url": df["source_url"], "note": df["note"]})

@@ -1,16 +1,22 @@
 -- Public schema of the Atlas DuckDB file. The build validates every row in Python first
 -- (dashboard/validate.py); these constraints are the second gate. Documented in data/README.md.
 
-CREATE TYPE action_t AS ENUM ('signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', 'joined', 'declined', 'withdrew');
+CREATE TYPE action_t AS ENUM ('signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', 'joined', 'declined', 'withdrew',
+    'sponsored', 'voted_yes', 'voted_no', 'abstained');
 CREATE TYPE stance_t AS ENUM ('signed', 'declined', 'partial', 'withdrew', 'supported', 'opposed');
 CREATE TYPE kind_t AS ENUM ('treaty', 'regulation', 'law', 'executive_order', 'bill', 'declaration', 'statement',
     'initiative', 'memorandum', 'voluntary_pact', 'code_of_practice', 'code_of_conduct', 'commitments', 'resolution',
-    'recommendation', 'principles', 'accord', 'network');
+    'recommendation', 'principles', 'accord', 'network', 'strategy', 'plan', 'guidelines');
 CREATE TYPE scope_t AS ENUM ('global', 'regional', 'plurilateral', 'bilateral', 'national', 'subnational');
-CREATE TYPE status_t AS ENUM ('in_force', 'not_in_force', 'adopted', 'vetoed', 'revoked', 'superseded');
+CREATE TYPE status_t AS ENUM ('in_force', 'not_in_force', 'adopted', 'scheduled', 'pending', 'vetoed', 'revoked',
+    'repealed', 'superseded', 'expired');
 CREATE TYPE precision_t AS ENUM ('day', 'month', 'year', 'on_or_before');
 CREATE TYPE event_kind_t AS ENUM ('adopted', 'opened_for_signature', 'signature', 'ratification', 'in_force', 'applies',
-    'amended', 'proposed', 'published', 'vetoed', 'revoked', 'announced', 'milestone');
+    'amended', 'proposed', 'published', 'vetoed', 'revoked', 'announced', 'milestone', 'repealed', 'superseded',
+    'signed_into_law', 'vote');
+CREATE TYPE source_kind_t AS ENUM ('depositary', 'official', 'company', 'press', 'secondary');
+CREATE TYPE count_noun_t AS ENUM ('signatories', 'endorsers', 'parties', 'members', 'sponsors', 'voting states',
+    'adherents');
 CREATE TYPE bloc_t AS ENUM ('coe', 'eu', 'g7', 'g20', 'oecd', 'au', 'brics');
 CREATE TYPE participant_kind_t AS ENUM ('state', 'observer_state', 'organisation');
 
@@ -62,6 +68,9 @@ CREATE TABLE memberships (
     joined_on DATE,
     left_on DATE,
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     note VARCHAR,
     PRIMARY KEY (participant_id, bloc),
@@ -82,11 +91,15 @@ CREATE TABLE instruments (
     in_force_on DATE,
     ended_on DATE,
     status status_t NOT NULL,
+    superseded_by VARCHAR,
     eif_parties_required INTEGER CHECK (eif_parties_required IS NULL OR eif_parties_required > 0),
     eif_min_coe_members INTEGER CHECK (eif_min_coe_members IS NULL OR eif_min_coe_members >= 0),
     eif_delay_months INTEGER CHECK (eif_delay_months IS NULL OR eif_delay_months >= 0),
     summary VARCHAR,
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     note VARCHAR,
     CHECK (eif_min_coe_members IS NULL OR eif_min_coe_members <= eif_parties_required)
@@ -100,6 +113,9 @@ CREATE TABLE actions (
     action_date DATE NOT NULL,
     date_precision precision_t NOT NULL,
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     note VARCHAR,
     source_file VARCHAR NOT NULL,
@@ -113,6 +129,9 @@ CREATE TABLE companies (
     hq_country VARCHAR REFERENCES participants (participant_id),
     website VARCHAR CHECK (website IS NULL OR regexp_full_match(website, 'https?://[^\s<>"]+')),
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     note VARCHAR
 );
@@ -127,6 +146,9 @@ CREATE TABLE stances (
     quote VARCHAR,
     quote_by VARCHAR,
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     note VARCHAR,
     source_file VARCHAR NOT NULL,
@@ -142,6 +164,26 @@ CREATE TABLE events (
     kind event_kind_t NOT NULL,
     title VARCHAR NOT NULL CHECK (length(title) <= 120),
     source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
     verified BOOLEAN NOT NULL,
     UNIQUE (instrument_id, event_date, title)
+);
+
+-- How many participants an authoritative source reports on a day, and whether the named list is the whole list.
+CREATE TABLE counts (
+    instrument_id VARCHAR NOT NULL REFERENCES instruments (instrument_id),
+    reported_count INTEGER NOT NULL CHECK (reported_count >= 0),
+    count_is_approx BOOLEAN NOT NULL,
+    noun count_noun_t NOT NULL,
+    list_complete BOOLEAN NOT NULL,
+    as_reported_on DATE NOT NULL,
+    source_url VARCHAR NOT NULL CHECK (regexp_full_match(source_url, 'https?://[^\s<>"]+')),
+    source_kind source_kind_t NOT NULL,
+    evidence_url VARCHAR CHECK (evidence_url IS NULL OR regexp_full_match(evidence_url, 'https?://[^\s<>"]+')),
+    checked_on DATE NOT NULL,
+    verified BOOLEAN NOT NULL,
+    note VARCHAR,
+    PRIMARY KEY (instrument_id, as_reported_on)
 );

@@ -9,9 +9,14 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.config import ACTION_STATUS, STATUS_LABELS, STATUS_ORDER
+from dashboard.config import ACTION_STATUS, ENDED_STATUSES, LIFE_LABELS, STATUS_LABELS, STATUS_ORDER
+from dashboard.fmt import date_text
 
-POSITIVE = ("party", "signed", "jurisdiction", "member_bound", "endorsed")
+POSITIVE = ("party", "signed", "jurisdiction", "member_bound", "endorsed", "voted_yes")
+# The issuer's status class for each life of its instrument.
+_ISSUER_CLASS = {"in_force": "jurisdiction", "adopted": "jurisdiction", "scheduled": "issuer_pending",
+                 "pending": "issuer_pending", "not_in_force": "issuer_pending"} | dict.fromkeys(ENDED_STATUSES,
+                                                                                             "issuer_ended")
 SELECTIONS = {"binding": "All binding instruments", "voluntary": "All voluntary instruments"}
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
@@ -51,29 +56,74 @@ def existing(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return instruments[(first.isna() | (first <= pd.Timestamp(as_of))).to_numpy()]
 
 
+def _known(v) -> bool:
+    return v is not None and not (not isinstance(v, date) and pd.isna(v))
+
+
+def life_on(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Each instrument's life on `as_of`, worked out from its dates (no hand edit when a date passes).
+
+    Columns: instrument_id, life (a LIFE_LABELS key), since (the date of that state, or None), life_text (what a
+    reader sees: "revoked on 20 Jan 2025", "scheduled: in force from 01 Jan 2026", "superseded by X on …").
+    `status` in the data is the state on the dataset's as-of date; it names how an ended instrument ended.
+    """
+    names = dict(zip(instruments["instrument_id"], instruments["short_name"], strict=True))
+    rows = []
+    for r in instruments.itertuples():
+        adopted, in_force, ended = r.adopted_on, r.in_force_on, r.ended_on
+        binding = bool(r.legally_binding)
+        if _known(ended) and ended <= as_of:
+            how = r.status if r.status in ENDED_STATUSES else "expired"
+            text = f"{LIFE_LABELS[how]} on {date_text(ended)}"
+            by = getattr(r, "superseded_by", None)
+            if how == "superseded" and isinstance(by, str) and by:
+                text = f"superseded by {names.get(by, by)} on {date_text(ended)}"
+            rows.append((r.instrument_id, how, ended, text))
+        elif _known(in_force) and in_force <= as_of:
+            rows.append((r.instrument_id, "in_force", in_force,
+                         f"{'in force' if binding else 'in effect'} since {date_text(in_force)}"))
+        elif _known(in_force) and _known(adopted) and adopted <= as_of:
+            rows.append((r.instrument_id, "scheduled", adopted,
+                         f"adopted {date_text(adopted)}; {'in force' if binding else 'takes effect'} from "
+                         f"{date_text(in_force)}"))
+        elif r.kind == "bill" or r.status == "pending":
+            rows.append((r.instrument_id, "pending", None, "bill pending"))
+        elif r.kind == "treaty" and _known(r.opened_on) and r.opened_on <= as_of:
+            rows.append((r.instrument_id, "not_in_force", r.opened_on,
+                         f"open for signature since {date_text(r.opened_on)}; not yet in force"))
+        elif _known(adopted) and adopted <= as_of:
+            rows.append((r.instrument_id, "adopted", adopted, f"adopted {date_text(adopted)}"))
+        else:
+            rows.append((r.instrument_id, "not_yet", None, LIFE_LABELS["not_yet"]))
+    return pd.DataFrame(rows, columns=["instrument_id", "life", "since", "life_text"])
+
+
 def all_statuses(instruments: pd.DataFrame, actions: pd.DataFrame, eu_members: set[str], as_of: date) -> pd.DataFrame:
     """Every (instrument, participant) pair with a status on `as_of`, computed column-wise for all instruments at once.
 
-    `actions` holds each participant's latest act per instrument on `as_of` (status_as_of in views.sql). Laws and
-    regulations add their jurisdiction ('jurisdiction') and, for EU law, every EU member state ('member_bound'),
-    from the day they entered into force (or were adopted, except bills, which are never law) until they ended.
+    `actions` holds each participant's latest act per instrument on `as_of` (status_as_of in views.sql). An
+    instrument with a jurisdiction (a law, order, bill, plan or a government's own commitment) adds its issuer,
+    classed by the instrument's life on `as_of` (jurisdiction / issuer_pending / issuer_ended, with the life in
+    words as the note: "revoked on 20 Jan 2025"), and, for EU law in force or adopted, every EU member state
+    ('member_bound').
     """
     inst = existing(instruments, as_of)
     a = actions[actions["instrument_id"].isin(inst["instrument_id"])].copy()
     a["status"] = a["action"].map(ACTION_STATUS)
-    ended = _le(inst["ended_on"], as_of)
-    in_force = _le(inst["in_force_on"], as_of)
-    adopted = _le(inst["adopted_on"], as_of) & (inst["kind"] != "bill")
-    law = inst[inst["jurisdiction_id"].notna() & ~ended & (in_force | adopted)]
+    life = life_on(inst, as_of).set_index("instrument_id")
+    law = inst[inst["jurisdiction_id"].notna()]
     extra = []
     if len(law):
-        since = law["in_force_on"].where(_nonnull(law["in_force_on"]), law["adopted_on"])
-        base = pd.DataFrame({"instrument_id": law["instrument_id"], "action": None, "action_date": since,
-                             "date_precision": "day", "source_url": law["source_url"],
-                             "verified": law["verified"].astype(bool)})
-        extra.append(base.assign(participant_id=law["jurisdiction_id"], status="jurisdiction",
-                                 note="issued this law or regulation"))
-        eu_law = base[law["jurisdiction_id"] == "EU"]
+        lf = life.loc[law["instrument_id"]]
+        since = lf["since"].where(lf["since"].notna(), None).to_numpy()
+        base = pd.DataFrame({"instrument_id": law["instrument_id"].to_numpy(), "action": None, "action_date": since,
+                             "date_precision": "day", "source_url": law["source_url"].to_numpy(),
+                             "verified": law["verified"].astype(bool).to_numpy(),
+                             "note": lf["life_text"].to_numpy()})
+        klass = lf["life"].map(_ISSUER_CLASS).to_numpy()
+        extra.append(base.assign(participant_id=law["jurisdiction_id"].to_numpy(), status=klass))
+        # EU law applies in every member state while it is in force (or adopted, for a regulation not yet applying).
+        eu_law = base[(law["jurisdiction_id"] == "EU").to_numpy() & (klass == "jurisdiction")]
         if len(eu_law) and eu_members:
             members = pd.DataFrame({"participant_id": sorted(eu_members)})
             extra.append(eu_law.merge(members, how="cross").assign(
@@ -85,6 +135,17 @@ def all_statuses(instruments: pd.DataFrame, actions: pd.DataFrame, eu_members: s
     out["instrument"] = out["instrument_id"].map(names["short_name"])
     out["legally_binding"] = out["instrument_id"].map(names["legally_binding"]).astype(bool)
     return out.reset_index(drop=True)
+
+
+ISSUER_CLASSES = ("jurisdiction", "issuer_pending", "issuer_ended")
+
+
+def status_labels(status: pd.Series, note: pd.Series) -> pd.Series:
+    """What a reader sees for each status: the class label, or for an issuer the instrument's life on the day
+    ("Issuer: revoked on 20 Jan 2025"), so a revoked order never reads as "No record"."""
+    base = status.map(STATUS_LABELS)
+    issuer = status.isin(ISSUER_CLASSES) & note.notna()
+    return base.where(~issuer, "Issuer: " + note.astype(str))
 
 
 def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, actions: pd.DataFrame,
@@ -116,6 +177,7 @@ def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str) -> p
     out = base.merge(best, on="participant_id", how="left").merge(n, on="participant_id", how="left")
     out["status"] = out["status"].fillna("none")
     out["n_instruments"] = out["n_instruments"].fillna(0).astype(int)
-    out["status_label"] = out["status"].map(STATUS_LABELS)
+    out["status_label"] = (status_labels(out["status"], out["note"]) if selection not in SELECTIONS
+                           else out["status"].map(STATUS_LABELS))
     out["rank"] = out["status"].map(_RANK)
     return out.sort_values(["rank", "name"]).drop(columns="rank").reset_index(drop=True)

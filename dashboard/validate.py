@@ -45,23 +45,26 @@ class Problem:
 ENUMS = {
     "kind": config.KINDS, "scope": config.SCOPES, "status": config.STATUSES, "action": config.ACTIONS,
     "stance": config.STANCES, "precision": config.DATE_PRECISIONS, "event_kind": config.EVENT_KINDS,
-    "bloc": config.BLOCS,
+    "bloc": config.BLOCS, "source_kind": config.SOURCE_KINDS, "noun": config.COUNT_NOUNS,
 }
+# Every fact row says who made the page it cites, may keep the copy that was actually read, and says when it was
+# last checked against its source (data/README.md, "Sources and evidence").
+EVIDENCE = {"source_url": "url", "source_kind": "enum:source_kind", "evidence_url": "?url", "checked_on": "date"}
 TABLES: dict[str, dict] = {
     "instruments": {
         "columns": {
             "instrument_id": "id", "name": "text", "short_name": "text", "kind": "enum:kind", "legally_binding": "bool",
             "scope": "enum:scope", "issuer": "?text", "jurisdiction_id": "?ref:participants", "adopted_on": "?date",
-            "opened_on": "?date", "in_force_on": "?date", "ended_on": "?date", "status": "enum:status",
-            "eif_parties_required": "?int", "eif_min_coe_members": "?int", "eif_delay_months": "?int",
-            "summary": "?text", "source_url": "url", "verified": "bool", "note": "?text",
+            "opened_on": "?date", "in_force_on": "?fdate", "ended_on": "?date", "status": "enum:status",
+            "superseded_by": "?id", "eif_parties_required": "?int", "eif_min_coe_members": "?int",
+            "eif_delay_months": "?int", "summary": "?text", **EVIDENCE, "verified": "bool", "note": "?text",
         },
         "key": ("instrument_id",),
     },
     "actions": {
         "columns": {
             "instrument_id": "ref:instruments", "participant_id": "ref:participants", "action": "enum:action",
-            "action_date": "date", "date_precision": "enum:precision", "source_url": "url", "verified": "bool",
+            "action_date": "date", "date_precision": "enum:precision", **EVIDENCE, "verified": "bool",
             "note": "?text",
         },
         "key": ("instrument_id", "participant_id", "action", "action_date"),
@@ -69,7 +72,7 @@ TABLES: dict[str, dict] = {
     "companies": {
         "columns": {
             "company_id": "id", "name": "text", "hq_country": "?ref:participants", "website": "?url",
-            "source_url": "url", "verified": "bool", "note": "?text",
+            **EVIDENCE, "verified": "bool", "note": "?text",
         },
         "key": ("company_id",),
     },
@@ -77,29 +80,37 @@ TABLES: dict[str, dict] = {
         "columns": {
             "company_id": "ref:companies", "instrument_id": "ref:instruments", "stance": "enum:stance",
             "stance_date": "date", "date_precision": "enum:precision", "quote": "?text", "quote_by": "?text",
-            "source_url": "url", "verified": "bool", "note": "?text",
+            **EVIDENCE, "verified": "bool", "note": "?text",
         },
         "key": ("company_id", "instrument_id", "stance", "stance_date"),
     },
     "events": {
         "columns": {
-            "event_date": "date", "date_precision": "enum:precision", "instrument_id": "ref:instruments",
-            "kind": "enum:event_kind", "title": "text", "source_url": "url", "verified": "bool",
+            "event_date": "fdate", "date_precision": "enum:precision", "instrument_id": "ref:instruments",
+            "kind": "enum:event_kind", "title": "text", **EVIDENCE, "verified": "bool",
         },
         "key": ("instrument_id", "event_date", "title"),
     },
     "memberships": {
         "columns": {
             "participant_id": "ref:participants", "bloc": "enum:bloc", "joined_on": "?date", "left_on": "?date",
-            "source_url": "url", "verified": "bool", "note": "?text",
+            **EVIDENCE, "verified": "bool", "note": "?text",
         },
         "key": ("participant_id", "bloc"),
+    },
+    # How many participants an authoritative source reports, and whether our named list is the whole list.
+    "counts": {
+        "columns": {
+            "instrument_id": "ref:instruments", "reported_count": "int", "count_is_approx": "bool", "noun": "enum:noun",
+            "list_complete": "bool", "as_reported_on": "date", **EVIDENCE, "verified": "bool", "note": "?text",
+        },
+        "key": ("instrument_id", "as_reported_on"),
     },
 }
 ORG_COLUMNS = {"participant_id": "org", "name": "text", "kind": "text", "region": "?text", "source_url": "url",
                "note": "?text"}
 # Load order: references point only backwards.
-TABLE_ORDER = ("organisations", "memberships", "instruments", "actions", "companies", "stances", "events")
+TABLE_ORDER = ("organisations", "memberships", "instruments", "actions", "companies", "stances", "events", "counts")
 MAX_LEN = {"short_name": 40, "title": 120, "quote": 600, "note": 600}
 SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
 
@@ -130,6 +141,7 @@ class Sources:
     files: list[dict] = field(default_factory=list)  # path, table, rows, sha256 + provenance
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+    denied: tuple[str, ...] = ()  # copy / aggregator domains never cited as source_url (deny_domains.csv)
 
     def add(self, file: str, row: int, fld: str, message: str) -> None:
         self.problems.append(Problem(file, row, fld, message))
@@ -252,12 +264,13 @@ def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: s
             src.add(rel, line, col, f"{value!r} is not one of: {', '.join(allowed)}")
             return None
         return value
-    if typ == "date":
+    if typ in ("date", "fdate"):
         d = _parse_date(value)
         if d is None:
             src.add(rel, line, col, f"{value!r} is not a date in YYYY-MM-DD form")
             return None
-        if src.as_of and d > src.as_of:
+        # fdate: may lie after as_of when it is scheduled (checked across the row in _cross_checks).
+        if typ == "date" and src.as_of and d > src.as_of:
             src.add(rel, line, col, f"date {value} is after the dataset's as-of date {src.as_of}")
         return d
     if typ == "bool":
@@ -353,6 +366,13 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
             if str(key) in provenance:
                 src.add(rel, 0, str(key), "provenance given twice")
             provenance[str(key)] = {**entry, "accessed": acc_d}
+
+    deny_path = root / "deny_domains.csv"
+    if deny_path.exists():
+        raw = deny_path.read_bytes()
+        digest.update(b"deny_domains.csv\0" + raw + b"\0")
+        deny_rows = _read_csv(src, deny_path, "deny_domains.csv", {"domain": "text", "reason": "text"})
+        src.denied = tuple(r["domain"].strip().lower() for _, r in deny_rows if r["domain"].strip())
 
     st = states()
     known: dict[str, set] = {"participants": set(st.participant_id), "instruments": set(), "companies": set()}
@@ -450,8 +470,48 @@ def _cross_checks(src: Sources, t: dict[str, list[dict]]) -> None:
             src.add(f, line, "in_force_on", "status is in_force but in_force_on is empty")
         if r["status"] == "not_in_force" and r["in_force_on"]:
             src.add(f, line, "status", "status is not_in_force but in_force_on is given")
-        if r["status"] in ("vetoed", "revoked", "superseded") and not r["ended_on"]:
+        if r["status"] in config.ENDED_STATUSES and not r["ended_on"]:
             src.add(f, line, "ended_on", f"status is {r['status']} but ended_on is empty")
+        if r["ended_on"] and r["status"] not in config.ENDED_STATUSES:
+            src.add(f, line, "status", f"ended_on is given but status {r['status']!r} is not one of "
+                    f"{', '.join(config.ENDED_STATUSES)}")
+        if r["superseded_by"] and r["superseded_by"] not in instruments:
+            src.add(f, line, "superseded_by", f"unknown instrument id {r['superseded_by']!r}: dangling reference")
+        if r["superseded_by"] and r["status"] != "superseded":
+            src.add(f, line, "superseded_by", "superseded_by is given but status is not superseded")
+        future = r["in_force_on"] and src.as_of and r["in_force_on"] > src.as_of
+        if future and r["status"] != "scheduled":
+            src.add(f, line, "in_force_on", f"in_force_on {r['in_force_on']} is after the as-of date {src.as_of}: "
+                    "only a scheduled instrument (status scheduled) may have a future date")
+        if r["status"] == "scheduled" and not r["in_force_on"]:
+            src.add(f, line, "in_force_on", "status is scheduled but in_force_on (the day it takes effect) is empty")
+        if r["status"] == "pending" and r["kind"] != "bill":
+            src.add(f, line, "status", "only a bill can be pending")
+    for r in t["events"]:
+        if r["event_date"] and src.as_of and r["event_date"] > src.as_of and r["kind"] not in config.SCHEDULABLE_EVENTS:
+            src.add(r["_file"], r["_row"], "event_date", f"date {r['event_date']} is after the dataset's as-of date "
+                    f"{src.as_of}: only a scheduled {'/'.join(config.SCHEDULABLE_EVENTS)} event may lie ahead")
+    named: dict[str, set] = {}
+    for r in t["actions"]:
+        named.setdefault(r["instrument_id"], set()).add(r["participant_id"])
+    latest: dict[str, dict] = {}
+    for r in t["counts"]:
+        if r["instrument_id"] and r["as_reported_on"] and (
+                r["instrument_id"] not in latest or r["as_reported_on"] > latest[r["instrument_id"]]["as_reported_on"]):
+            latest[r["instrument_id"]] = r
+    for r in latest.values():
+        n = len(named.get(r["instrument_id"], ()))
+        if r["list_complete"] and not r["count_is_approx"] and r["reported_count"] is not None \
+                and n != r["reported_count"]:
+            src.add(r["_file"], r["_row"], "list_complete", f"the list is marked complete but {n} participants are "
+                    f"named against {r['reported_count']} reported: mark it incomplete or complete the list")
+    for name, rows in t.items():
+        for r in rows:
+            host = (urlsplit(r.get("source_url") or "").hostname or "").lower()
+            bad = next((d for d in src.denied if host == d or host.endswith("." + d)), None)
+            if bad:
+                src.add(r["_file"], r["_row"], "source_url", f"cites {bad}, a copy or aggregator site "
+                        "(deny_domains.csv): cite the body that made the fact and keep the copy in evidence_url")
     for name, col in (("actions", "action_date"), ("stances", "stance_date"), ("events", "event_date")):
         for r in t[name]:
             d, prec = r.get(col), r.get("date_precision")

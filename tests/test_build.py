@@ -73,7 +73,8 @@ def test_build_publishes_a_release(published):
     assert (version, as_of, schema) == ("fixture-1", date(2026, 6, 30), config.SCHEMA_VERSION)
     assert digest.startswith(m.group(1))
     assert rows == {"organisations.csv": 2, "memberships/blocs.csv": 83, "instruments/main.csv": 6,
-                    "actions/main.csv": 63, "companies/main.csv": 10, "stances/main.csv": 12, "events/main.csv": 29}
+                    "actions/main.csv": 63, "companies/main.csv": 10, "stances/main.csv": 12, "events/main.csv": 29,
+                    "counts/main.csv": 1}
     assert n_actions == 63
 
 
@@ -233,6 +234,7 @@ def test_missing_pointer_and_release_are_refused(tmp_path: Path, no_atlas_db):
 
 GOOD_ACTION = {"action_id": 100000, "instrument_id": "cets-225", "participant_id": "FRA", "action": "signed",
                "action_date": "2025-01-01", "date_precision": "day", "source_url": "https://www.coe.int/en/",
+               "source_kind": "depositary", "evidence_url": None, "checked_on": "2026-06-30",
                "verified": True, "note": None, "source_file": "test", "source_row": 2}
 
 
