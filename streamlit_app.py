@@ -19,6 +19,10 @@ c[1].metric("Binding", n["binding"])
 c[2].metric("Voluntary", n["voluntary"])
 c[3].metric("States & organisations with a record", n["participants"])
 c[4].metric("Companies with a stance", n["companies"])
+partial = queries.partial_in(rel, "binding", as_of) + queries.partial_in(rel, "voluntary", as_of)
+if partial:
+    st.caption(f"Participants are counted from the lists we name. {len(partial)} of those lists are partial "
+               f"({ui.esc(', '.join(partial))}), so more states and organisations took part than these counts show.")
 
 st.subheader("Start here")
 cols = st.columns(4)
@@ -30,6 +34,14 @@ cols[2].page_link("pages/3_Binding_vs_voluntary.py", label="Binding or voluntary
                   query_params={"as_of": str(as_of)})
 cols[3].page_link("pages/4_Corporate_stances.py", label="Which companies signed?", icon=":material/domain:",
                   query_params={"as_of": str(as_of)})
+
+soon = queries.upcoming(rel, as_of).head(10)
+if len(soon):
+    st.subheader("Coming up")
+    st.caption(f"Scheduled after {as_of:%d %B %Y}: application and entry-into-force dates already set in law.")
+    upcoming = ui.verified_col(soon[["event_date", "instrument", "title", "verified", "source_url"]])
+    st.dataframe(upcoming, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date",
+                 "instrument": "Instrument", "title": "Scheduled", "verified": "Verified"})
 
 st.subheader("Latest events")
 ev = queries.events(rel, as_of).head(15)

@@ -103,7 +103,7 @@ def company_stances(stances: pd.DataFrame, top: int = 30) -> go.Figure:
 
 def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
     """Companies x instruments heatmap of stance classes; `hover` holds the cell text (date, quote, source)."""
-    classes = ["none", "signed", "partial", "supported", "declined", "opposed", "withdrew"]
+    classes = ["none", "signed", "partial", "supported", "declined", "opposed", "withdrew", "not_listed"]
     code = {c: i for i, c in enumerate(classes)}
     z = matrix.replace(code).astype(float).values
     n = len(classes)
@@ -155,16 +155,24 @@ def eif_progress(progress: Progress, opened_on: date | None = None) -> go.Figure
     return _layout(fig, "Consents to be bound, against the entry-into-force rule", height=380)
 
 
-def events_timeline(events: pd.DataFrame, as_of: date) -> go.Figure:
-    """Dated events of one or more instruments on a time axis."""
+def events_timeline(events: pd.DataFrame, as_of: date, scheduled: pd.DataFrame | None = None) -> go.Figure:
+    """Dated events of one or more instruments on a time axis; `scheduled` ones (after `as_of`) as open diamonds."""
     df = events.sort_values("event_date")
     fig = go.Figure(go.Scatter(
-        x=df["event_date"], y=df["instrument"].map(plain), mode="markers", marker=dict(size=13, color="#0B5CAD",
-                                                                             line=dict(color="white", width=1)),
+        x=df["event_date"], y=df["instrument"].map(plain), mode="markers", name="happened",
+        marker=dict(size=13, color="#0B5CAD", line=dict(color="white", width=1)),
         customdata=df["title"].map(plain), hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
     ))
+    n = df["instrument"].nunique()
+    if scheduled is not None and len(scheduled):
+        fig.add_scatter(x=scheduled["event_date"], y=scheduled["instrument"].map(plain), mode="markers",
+                        name="scheduled", marker=dict(size=13, symbol="diamond-open", color="#D55E00",
+                                                      line=dict(width=2)),
+                        customdata=("Scheduled: " + scheduled["title"].map(plain)),
+                        hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>")
+        n = max(n, scheduled["instrument"].nunique())
     fig.add_vline(x=pd.Timestamp(as_of), line=dict(color="#D55E00", dash="dot"))
-    return _layout(fig, "Timeline", height=max(260, 40 * df["instrument"].nunique() + 140))
+    return _layout(fig, "Timeline", height=max(260, 40 * n + 140))
 
 
 def status_legend(legend: pd.DataFrame) -> go.Figure:

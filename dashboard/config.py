@@ -19,7 +19,9 @@ ACTIONS = ("signed", "ratified", "approved", "accepted", "acceded", "endorsed", 
 VOTE_ACTIONS = ("voted_yes", "voted_no", "abstained")
 # Consent to be bound by a treaty: these count toward an entry-into-force threshold.
 CONSENT_ACTIONS = ("ratified", "approved", "accepted", "acceded")
-STANCES = ("signed", "declined", "partial", "withdrew", "supported", "opposed")
+# "declined" only where the company, or a reliable report quoting it, said no; "not_listed" records that it was
+# absent from a published list of signatories, which is not a stance.
+STANCES = ("signed", "declined", "partial", "withdrew", "supported", "opposed", "not_listed")
 KINDS = (
     "treaty", "regulation", "law", "executive_order", "bill", "declaration", "statement", "initiative",
     "memorandum", "voluntary_pact", "code_of_practice", "code_of_conduct", "commitments", "resolution",
@@ -98,10 +100,10 @@ LIFE_LABELS = {
 }
 STANCE_LABELS = {
     "signed": "Signed", "partial": "Partly signed", "declined": "Declined", "withdrew": "Withdrew",
-    "supported": "Supported", "opposed": "Opposed", "none": "No record",
+    "supported": "Supported", "opposed": "Opposed", "not_listed": "Not on the list", "none": "No record",
 }
 STANCE_COLORS = {
     "signed": "#0072B2", "partial": "#56B4E9", "declined": "#D55E00", "withdrew": "#CC79A7",
-    "supported": "#009E73", "opposed": "#E69F00", "none": "#E5E7EB",
+    "supported": "#009E73", "opposed": "#E69F00", "not_listed": "#9CA3AF", "none": "#E5E7EB",
 }
 BINDING_COLORS = {"Binding": "#0072B2", "Voluntary": "#E69F00"}

@@ -148,14 +148,18 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
 
 
 def legend(statuses: pd.DataFrame) -> pd.DataFrame:
-    """Counts per status class, in legend order (only the classes present, plus 'No record')."""
-    counts = statuses[statuses["kind"] != "organisation"]["status"].value_counts()
-    rows = [{"status": STATUS_LABELS[s], "count": int(counts.get(s, 0)),
+    """Counts per status class, in legend order (only the classes present, plus 'No record', which reads as the
+    statuses say it: "Not named (list partial)" where the named list is partial)."""
+    states = statuses[statuses["kind"] != "organisation"]
+    counts = states["status"].value_counts()
+    none = states.loc[states["status"] == "none", "status_label"]
+    labels = STATUS_LABELS | ({"none": none.iloc[0]} if len(none) and "status_label" in states.columns else {})
+    rows = [{"status": labels[s], "count": int(counts.get(s, 0)),
              "colour": "#%02x%02x%02x" % STATUS_COLORS[s]} for s in STATUS_ORDER if counts.get(s, 0) or s == "none"]
     return pd.DataFrame(rows)
 
 
-def legend_svg(legend_df: pd.DataFrame) -> str:
+def legend_svg(legend_df: pd.DataFrame, note: str | None = None) -> str:
     """The map's legend as a small SVG (our own labels and counts only): swatch, label, number of states.
 
     Drawn without Plotly on purpose: the map page then loads no Plotly bundle, which on a 2-core machine competes
@@ -169,5 +173,9 @@ def legend_svg(legend_df: pd.DataFrame) -> str:
         items.append(f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
                      f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>')
         x += 24 + int(8.2 * len(label)) + 22
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="30" viewBox="0 0 {x} 30" role="img">'
-            + "".join(items) + "</svg>")
+    height = 30
+    if note:  # a second line: how complete the named list is ("12 of about 58 signatories named (list partial)")
+        items.append(f'<text x="0" y="48" font-family="sans-serif" font-size="15" fill="#111827">{escape(note)}</text>')
+        x, height = max(x, int(8.2 * len(note)) + 10), 56
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="{height}" viewBox="0 0 {x} {height}" '
+            'role="img">' + "".join(items) + "</svg>")

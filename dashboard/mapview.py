@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import fmt, maps, queries
+from dashboard import fmt, maps, queries, status
 from dashboard.cache import memo
 from dashboard.db import Release
 
@@ -29,6 +29,7 @@ class MapView:
     sources: tuple[str, ...]
     n_states: int
     n_orgs: int
+    coverage: str | None  # how complete the named list is, in words, or None where nothing is counted
 
 
 @memo(256)
@@ -37,10 +38,23 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     has = df["status"] != "none"
     is_org = df["kind"] == "organisation"
     orgs, rows = df[has & is_org], df[has & ~is_org]
-    table = fmt.verified_col(pd.concat([orgs, rows])[TABLE_COLUMNS]).reset_index(drop=True)
+    cov = queries.coverage(rel, as_of)
+    texts = cov["text"].to_dict()
+    both = pd.concat([orgs, rows])
+    table = fmt.verified_col(both[TABLE_COLUMNS].assign(named_list=both["instrument_id"].map(texts))
+                             ).reset_index(drop=True)
+    if selection in status.SELECTIONS:
+        partial = queries.partial_in(rel, selection, as_of)
+        text = (f"Named lists are partial for {len(partial)} of these instruments ({', '.join(partial)}): "
+                "absence from the map is not a refusal." if partial else None)
+    else:
+        text = texts.get(selection)
+        if text and selection in queries.partial_in(rel, selection, as_of):
+            text += ": absence from the map is not a refusal"
     return MapView(
         deck=queries.map_deck(rel, selection, as_of),
-        legend_svg=maps.legend_svg(maps.legend(df)),
+        legend_svg=maps.legend_svg(maps.legend(df), text if text and len(text) <= 110 else None),
+        coverage=text,
         org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
         table=table,
         sources=tuple(table["source_url"].dropna()),
@@ -51,8 +65,6 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
 def menu(rel: Release) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
     """The map's selection menu: options (all binding, all voluntary, then each instrument), their labels, and the
     one-line description shown under an instrument."""
-    from dashboard import status
-
     inst = queries.instruments(rel)
     labels = dict(status.SELECTIONS) | queries.instrument_names(rel)
     captions = {r.instrument_id: f"{fmt.esc(r.name)} · {'legally binding' if r.legally_binding else 'voluntary'} · "

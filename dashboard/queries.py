@@ -104,6 +104,12 @@ def events(rel: db.Release, as_of: date) -> pd.DataFrame:
 
 
 @memo(64)
+def life(rel: db.Release, as_of: date) -> pd.DataFrame:
+    """Every instrument's life on `as_of` (status.life_on), indexed by instrument id."""
+    return status.life_on(instruments(rel), as_of).set_index("instrument_id", drop=False)
+
+
+@memo(64)
 def upcoming(rel: db.Release, as_of: date) -> pd.DataFrame:
     """Scheduled events after `as_of` (upcoming.sql), soonest first."""
     return _dates(_q(rel, "upcoming", {"as_of": as_of}), "event_date")
@@ -145,8 +151,30 @@ def all_statuses(rel: db.Release, as_of: date) -> pd.DataFrame:
 
 @memo(512)
 def statuses(rel: db.Release, selection: str, as_of: date) -> pd.DataFrame:
-    """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`."""
-    return status.select(participants(rel), all_statuses(rel, as_of), selection)
+    """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`.
+    Where the named list is partial, a participant with no record reads "Not named (list partial)"."""
+    return status.select(participants(rel), all_statuses(rel, as_of), selection, none_label(rel, selection, as_of))
+
+
+def none_label(rel: db.Release, selection: str, as_of: date) -> str:
+    """What "no record" reads for `selection` on `as_of`: a partial list never passes for a complete one."""
+    partial = completeness.partial_ids(coverage(rel, as_of))
+    if selection in status.SELECTIONS:
+        binding = selection == "binding"
+        inst = existing_instruments(rel, as_of)
+        chosen = set(inst.loc[inst["legally_binding"] == binding, "instrument_id"])
+        return status.NOT_NAMED_SOME if chosen & partial else status.STATUS_LABELS["none"]
+    return status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
+
+
+def partial_in(rel: db.Release, selection: str, as_of: date) -> tuple[str, ...]:
+    """Short names of the instruments under `selection` whose named lists are partial on `as_of`."""
+    partial = completeness.partial_ids(coverage(rel, as_of))
+    if selection not in status.SELECTIONS:
+        return (instrument_names(rel)[selection],) if selection in partial else ()
+    inst = existing_instruments(rel, as_of)
+    inst = inst[(inst["legally_binding"] == (selection == "binding")) & inst["instrument_id"].isin(partial)]
+    return tuple(sorted(inst["short_name"]))
 
 
 def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[str, ...] = ()) -> eif.Progress | None:
@@ -213,6 +241,10 @@ def commitments_by_country(rel: db.Release, as_of: date) -> pd.DataFrame:
             counts[c] = 0
     out = participants(rel).merge(counts[["Binding", "Voluntary"]].reset_index(), on="participant_id", how="left")
     out[["Binding", "Voluntary"]] = out[["Binding", "Voluntary"]].fillna(0).astype(int)
+    # The counts rest on named lists: say on how many partial lists each participant is not (yet) named.
+    partial = completeness.partial_ids(coverage(rel, as_of)) & set(existing_instruments(rel, as_of)["instrument_id"])
+    named = allst[allst["instrument_id"].isin(partial)].groupby("participant_id")["instrument_id"].nunique()
+    out["Not named on partial lists"] = len(partial) - out["participant_id"].map(named).fillna(0).astype(int)
     return out
 
 
@@ -326,8 +358,9 @@ def eif_figure(rel: db.Release, instrument_id: str, as_of: date, what_if: tuple[
 def events_figure(rel: db.Release, instrument_id: str, as_of: date):
     from dashboard import charts
 
-    ev = events(rel, as_of)
-    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of)
+    ev, soon = events(rel, as_of), upcoming(rel, as_of)
+    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of,
+                                  soon[soon["instrument_id"] == instrument_id])
 
 
 @memo(512)
@@ -342,7 +375,9 @@ def participant_record(rel: db.Release, participant_id: str, as_of: date) -> pd.
     df = pd.DataFrame({
         "instrument_id": df["instrument_id"], "instrument": df["short_name"],
         "binding": df["legally_binding"].map({True: "Binding", False: "Voluntary"}), "status": df["status"],
-        "status_label": status.status_labels(df["status"], df["note"]), "date": df["action_date"],
+        "status_label": status.status_labels(df["status"], df["note"]).where(
+            ~(df["status"].eq("none") & df["instrument_id"].isin(completeness.partial_ids(coverage(rel, as_of)))),
+            status.NOT_NAMED), "date": df["action_date"],
         "date_precision": df["date_precision"],
         "verified": [bool(v) if s != "none" else None for v, s in zip(df["verified"], df["status"], strict=True)],
         "source_url": df["source_url"], "note": df["note"]})
@@ -366,9 +401,9 @@ def stance_matrix(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance:
         df = df[df["instrument_id"].isin(chosen)]
     if hq != "all":
         df = df[df["hq_country"] == hq]
-    if stance != "all":
-        df = df[df["company_id"].isin(df.loc[df["stance"] == stance, "company_id"])]
     latest = df.sort_values("stance_date").drop_duplicates(["company_id", "instrument_id"], keep="last")
+    if stance != "all":  # only that stance (each company's latest on each commitment), nothing else of theirs
+        latest = latest[latest["stance"] == stance]
     if latest.empty:
         return latest, None, 0, 0
     top_c = latest["company"].value_counts().head(MATRIX_ROWS).index

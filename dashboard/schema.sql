@@ -3,7 +3,7 @@
 
 CREATE TYPE action_t AS ENUM ('signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', 'joined', 'declined', 'withdrew',
     'sponsored', 'voted_yes', 'voted_no', 'abstained');
-CREATE TYPE stance_t AS ENUM ('signed', 'declined', 'partial', 'withdrew', 'supported', 'opposed');
+CREATE TYPE stance_t AS ENUM ('signed', 'declined', 'partial', 'withdrew', 'supported', 'opposed', 'not_listed');
 CREATE TYPE kind_t AS ENUM ('treaty', 'regulation', 'law', 'executive_order', 'bill', 'declaration', 'statement',
     'initiative', 'memorandum', 'voluntary_pact', 'code_of_practice', 'code_of_conduct', 'commitments', 'resolution',
     'recommendation', 'principles', 'accord', 'network', 'strategy', 'plan', 'guidelines');

@@ -159,9 +159,15 @@ def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, 
     return select(participants, all_statuses(instruments, actions, eu, as_of), selection)
 
 
-def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str) -> pd.DataFrame:
+NOT_NAMED = "Not named (list partial)"
+NOT_NAMED_SOME = "No record (some lists partial)"
+
+
+def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str,
+           none_label: str = STATUS_LABELS["none"]) -> pd.DataFrame:
     """From all_statuses(): every participant with its status for one instrument, or its strongest status across
-    all binding / all voluntary ones (with `n_instruments`, the count of instruments with a positive status)."""
+    all binding / all voluntary ones (with `n_instruments`, the count of instruments with a positive status).
+    `none_label` is what a participant with no record reads: on a partial list, absence is not a refusal."""
     cols = ["participant_id", "status", "action", "action_date", "date_precision", "source_url", "verified", "note",
             "instrument_id", "instrument"]
     if selection in SELECTIONS:
@@ -179,5 +185,6 @@ def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str) -> p
     out["n_instruments"] = out["n_instruments"].fillna(0).astype(int)
     out["status_label"] = (status_labels(out["status"], out["note"]) if selection not in SELECTIONS
                            else out["status"].map(STATUS_LABELS))
+    out.loc[out["status"] == "none", "status_label"] = none_label
     out["rank"] = out["status"].map(_RANK)
     return out.sort_values(["rank", "name"]).drop(columns="rank").reset_index(drop=True)

@@ -40,6 +40,8 @@ def world_map() -> None:
         if choice in captions:
             st.caption(captions[choice])
     st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
+    if mv.coverage:
+        st.caption(f"Named list: {ui.esc(mv.coverage)}.")
     st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
                "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
     # Organisations are parties in their own right but have no shape on the map: one line each, with the source.
@@ -60,7 +62,8 @@ def world_map() -> None:
             st.dataframe(mv.table, hide_index=True, column_config={
                 "name": "State or organisation", "participant_id": "Code", "status_label": "Status",
                 "instrument": "Instrument", "action_date": "Date", "date_precision": "Date precision",
-                "n_instruments": "Instruments", "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})
+                "n_instruments": "Instruments", "verified": "Verified", "source_url": ui.link_config(), "note": "Note",
+                "named_list": "Named list"})
     ui.cite(view, f"World map: {labels[choice]} ({STATUS_LABELS['party']} / signed / endorsed…)", mv.table,
             list(mv.sources), key="map")
     ui.sync_url(view, instrument=choice)

@@ -34,13 +34,18 @@ bloc = f[0].selectbox("Bloc", list(BLOCS), key="bloc", format_func=BLOCS.get)
 region = f[1].selectbox("Region", ["all", *regions], key="region", format_func=lambda r: "All regions" if r == "all" else r)
 cc = queries.commitments_filtered(rel, as_of, bloc, region)
 fig_countries, fig_companies = queries.commitment_figures(rel, as_of, bloc, region)
-shown = cc[(cc["Binding"] + cc["Voluntary"]) > 0][["name", "participant_id", "region", "Binding", "Voluntary"]]
+shown = cc[(cc["Binding"] + cc["Voluntary"]) > 0][["name", "participant_id", "region", "Binding", "Voluntary",
+                                                   "Not named on partial lists"]]
 shown = shown.sort_values(["Binding", "Voluntary", "name"], ascending=[False, False, True])
 st.caption(f"{len(shown)} of {len(cc)} states and organisations in this selection have at least one commitment "
            f"on {as_of:%d %B %Y}.")
 if shown.empty:
     ui.empty("No state in this selection has a commitment on this date.")
 else:
+    partial = queries.partial_in(rel, "binding", as_of) + queries.partial_in(rel, "voluntary", as_of)
+    if partial:
+        st.caption(f"Counts rest on the participants we name. The named lists of {len(partial)} instruments are "
+                   f"partial ({ui.esc(', '.join(partial))}): a state not named there may still have taken part.")
     st.plotly_chart(fig_countries, key="countries")
     st.dataframe(shown, hide_index=True, column_config={"name": "State / organisation", "participant_id": "Code"})
     ui.cite(view, "Binding and voluntary commitments per country", shown, key="countries")

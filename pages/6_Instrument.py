@@ -21,12 +21,12 @@ c = st.columns(4)
 c[0].metric("Nature", "Legally binding" if i["legally_binding"] else "Voluntary")
 c[1].metric("Kind", str(i["kind"]).replace("_", " ").capitalize())
 c[2].metric("Adopted", ui.date_text(i["adopted_on"]))
-c[3].metric("In force", ui.date_text(i["in_force_on"]) if i["in_force_on"] else str(i["status"]).replace("_", " "))
+lf = queries.life(rel, as_of).loc[iid]
+c[3].metric(f"On {as_of:%d %b %Y}", lf["life_text"].split(";")[0].capitalize(), help=lf["life_text"])
 if isinstance(i["summary"], str):
     st.text(i["summary"])
 facts = [f"Issuer: {i['issuer']}" if isinstance(i["issuer"], str) else None,
-         f"Scope: {i['scope']}", f"Status on the dataset date: {str(i['status']).replace('_', ' ')}",
-         f"Ended: {ui.date_text(i['ended_on'])}" if i["ended_on"] else None,
+         f"Scope: {i['scope']}", f"On {as_of:%d %B %Y}: {lf['life_text']}",
          "UNVERIFIED: " + str(i["note"]) if not i["verified"] else (f"Note: {i['note']}" if isinstance(i["note"], str) else None)]
 st.text("\n".join(f for f in facts if f))
 if ui.safe_url(i["source_url"]):
@@ -38,6 +38,11 @@ if pd.notna(i["eif_parties_required"]):
 df = queries.statuses(rel, iid, as_of)
 rows = df[df["status"] != "none"]
 st.subheader("Signatories and participants")
+cov = queries.coverage(rel, as_of)
+if iid in cov.index:
+    st.caption(f"Named list: {ui.esc(cov.loc[iid, 'text'])}"
+               + (f" · [count source ↗](<{ui.safe_url(cov.loc[iid, 'source_url'])}>)"
+                  if ui.safe_url(cov.loc[iid, "source_url"]) else "") + ". Absence from a list is not a refusal.")
 if rows.empty:
     ui.empty(f"No state or organisation has a recorded act on {ui.esc(i['short_name'])} on or before "
              f"{as_of:%d %B %Y}." + (" " + ui.esc(i["note"]) if isinstance(i["note"], str) else ""))
@@ -65,7 +70,14 @@ if len(stances):
 st.subheader("Timeline")
 ev = queries.events(rel, as_of)
 ev = ev[ev["instrument_id"] == iid]
-if ev.empty:
+soon = queries.upcoming(rel, as_of)
+soon = soon[soon["instrument_id"] == iid]
+if len(soon):
+    st.markdown(f"**Scheduled** after {as_of:%d %B %Y}:")
+    stbl_soon = ui.verified_col(soon[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
+    st.dataframe(stbl_soon.assign(kind="scheduled: " + stbl_soon["kind"]), hide_index=True,
+                 column_config={"source_url": ui.link_config(), "event_date": "Date"})
+if ev.empty and soon.empty:
     ui.empty("No dated event on or before this date.")
 else:
     st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")

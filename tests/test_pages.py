@@ -151,11 +151,15 @@ def test_corporate_stances_matrix_and_filters():
     pact = table[table["instrument"] == "EU AI Pact"]
     assert set(pact.loc[pact["stance"] == "signed", "company"]) >= {"Microsoft", "Google (Alphabet)", "OpenAI",
                                                                       "Amazon"}
-    assert set(pact.loc[pact["stance"] == "declined", "company"]) >= {"Meta", "Apple", "Mistral AI", "Anthropic"}
+    # "Declined" only where the company said no; absence from the launch list is "not on the list", not a stance.
+    assert set(pact.loc[pact["stance"] == "declined", "company"]) == {"Meta", "Mistral AI"}
+    assert set(pact.loc[pact["stance"] == "not_listed", "company"]) >= {"Apple", "Anthropic", "TikTok"}
     meta = pact[pact["company"] == "Meta"].iloc[0]
     assert "AI Pact" in meta["quote"]
-    declined = run_page("pages/4_Corporate_stances.py", {"stance": "declined"})
-    assert set(_frame(declined, "quote")["company"]) < set(table["company"])
+    declined = _frame(run_page("pages/4_Corporate_stances.py", {"stance": "declined"}), "quote")
+    # A filter on one stance shows only that stance (not the same companies' other stances).
+    assert set(declined["stance"]) == {"declined"}
+    assert set(declined["company"]) == {"Meta", "Mistral AI"}
 
 
 def test_country_profile_lists_every_instrument():
