@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import config
+from dashboard import changelog, config, feeds
 from dashboard.validate import Problem, Sources, load_sources
 
 
@@ -150,10 +150,13 @@ def _with_id(df: pd.DataFrame, id_col: str) -> pd.DataFrame:
 
 
 def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allow_shrink: bool = False,
-          keep: int = 2, force: bool = False) -> tuple[Path, bool]:
-    """Validate and publish. Returns (served release path, whether a new release was written)."""
+          keep: int = 2, force: bool = False, feeds_dir: Path | None = None) -> tuple[Path, bool]:
+    """Validate and publish. Returns (served release path, whether a new release was written). The Atom feeds of
+    the changelog go to `feeds_dir` (default: static/feeds/ when publishing into the app's own data/)."""
     sources_dir = Path(sources_dir or config.SOURCES_DIR)
     data_dir = Path(data_dir or config.DATA_DIR)
+    if feeds_dir is None and data_dir.resolve() == config.DATA_DIR.resolve():
+        feeds_dir = config.FEEDS_DIR
     current = read_pointer(data_dir)
     _crash_point("load")
     src = load_sources(sources_dir, previous_rows=_previous_rows(current), allow_shrink=allow_shrink)
@@ -174,6 +177,7 @@ def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allo
         n += 1
     try:
         write_release(src, tmp)
+        changelog.record(tmp, current if current is not None and current.exists() else None, src.version, src.as_of)
         _crash_point("write")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -190,6 +194,8 @@ def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allo
         wal.unlink(missing_ok=True)
         raise
     _prune(releases, keep, final)
+    if feeds_dir is not None:
+        feeds.write_feeds(final, Path(feeds_dir))
     return final, True
 
 
@@ -214,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--allow-shrink", action="store_true", help="accept files that lost many rows since the last release")
     ap.add_argument("--keep", type=int, default=2, help="release files to keep, the served one included (default 2)")
     ap.add_argument("--force", action="store_true", help="write a new release even if the sources are unchanged")
+    ap.add_argument("--feeds-dir", type=Path, default=None,
+                    help="where the Atom feeds go (default static/feeds/ when publishing into data/)")
     args = ap.parse_args(argv)
     try:
         if args.check:
@@ -225,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sources OK: {sum(f['rows'] for f in src.files)} rows in {len(src.files)} files")
             return 0
         path, wrote = build(args.sources, args.data_dir, allow_shrink=args.allow_shrink, keep=max(1, args.keep),
-                            force=args.force)
+                            force=args.force, feeds_dir=args.feeds_dir)
     except BuildError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)

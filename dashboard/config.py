@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR", ROOT / "data"))
 SOURCES_DIR = Path(os.environ.get("ATLAS_SOURCES_DIR", DATA_DIR / "sources"))
 RELEASES_DIRNAME = "releases"
+FEEDS_DIR = ROOT / "static" / "feeds"  # Atom feeds of the changelog, written by the build, served as static files
 POINTER_NAME = "CURRENT"  # text file holding the relative path of the served release
 SCHEMA_VERSION = 2  # bump when the public schema changes; the app refuses other versions
 ATLAS_NAME = "AI Governance Atlas"

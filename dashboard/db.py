@@ -21,7 +21,7 @@ from dashboard import config
 
 log = logging.getLogger(__name__)
 REQUIRED_TABLES = ("dataset", "participants", "instruments", "actions", "companies", "stances", "events",
-                   "memberships", "source_files", "counts")
+                   "memberships", "source_files", "counts", "changelog")
 
 
 class DatasetUnavailable(Exception):

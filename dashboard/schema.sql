@@ -187,3 +187,23 @@ CREATE TABLE counts (
     note VARCHAR,
     PRIMARY KEY (instrument_id, as_reported_on)
 );
+
+-- What changed from release to release (dashboard/changelog.py), carried forward: each release holds the whole
+-- history. change is added | removed | changed | verified | unverified | new_source; field and the two values are
+-- given for a changed field.
+CREATE TABLE changelog (
+    change_id INTEGER PRIMARY KEY,
+    release_version VARCHAR NOT NULL,
+    changed_on DATE NOT NULL,
+    table_name VARCHAR NOT NULL,
+    row_key VARCHAR NOT NULL,
+    change VARCHAR NOT NULL CHECK (change IN ('added', 'removed', 'changed', 'verified', 'unverified', 'new_source')),
+    field VARCHAR,
+    old_value VARCHAR,
+    new_value VARCHAR,
+    instrument_id VARCHAR,
+    participant_id VARCHAR,
+    company_id VARCHAR,
+    source_url VARCHAR,
+    summary VARCHAR NOT NULL
+);
