@@ -127,6 +127,38 @@ def coverage(rel: db.Release, as_of: date) -> pd.DataFrame:
 
 
 @memo(16)
+def changelog(rel: db.Release) -> pd.DataFrame:
+    return _dates(_q(rel, "changelog"), "changed_on")
+
+
+@memo(256)
+def changes(rel: db.Release, instrument_id: str, participant_id: str) -> pd.DataFrame:
+    """The changelog as the What's new page shows it, filtered ('all' for no filter), each change with a link to
+    its view (relative to the page, as of the day it changed) and its source."""
+    log = changelog(rel)
+    if instrument_id != "all":
+        log = log[(log["instrument_id"] == instrument_id).fillna(False).to_numpy(dtype=bool)]
+    if participant_id != "all":
+        log = log[(log["participant_id"] == participant_id).fillna(False).to_numpy(dtype=bool)]
+    views = []
+    for r in log[["instrument_id", "company_id", "participant_id", "changed_on"]].itertuples(index=False):
+        if isinstance(r.instrument_id, str):
+            q = {"instrument": r.instrument_id, "as_of": r.changed_on}
+            views.append(f"Instrument?{urlencode(state.encode(q))}")
+        elif isinstance(r.company_id, str):
+            views.append(f"Company?{urlencode(state.encode({'company': r.company_id, 'as_of': r.changed_on}))}")
+        elif isinstance(r.participant_id, str):
+            views.append(f"Country?{urlencode(state.encode({'country': r.participant_id, 'as_of': r.changed_on}))}")
+        else:
+            views.append(None)
+    return pd.DataFrame({
+        "changed_on": log["changed_on"].to_numpy(), "summary": log["summary"].to_numpy(),
+        "change": log["change"].to_numpy(), "field": log["field"].to_numpy(), "old_value": log["old_value"].to_numpy(),
+        "new_value": log["new_value"].to_numpy(), "release": log["release_version"].to_numpy(), "view": views,
+        "source_url": fmt.safe_urls(log["source_url"]).to_numpy() if len(log) else []})
+
+
+@memo(16)
 def source_files(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "source_files"), "accessed")
 

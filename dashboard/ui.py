@@ -30,6 +30,7 @@ PAGES = [
     ("pages/6_Instrument.py", "Instrument", "Instrument profile", ":material/description:"),
     ("pages/7_Company.py", "Company", "Company profile", ":material/business:"),
     ("pages/8_Data_and_sources.py", "Data_and_sources", "Data & sources", ":material/database:"),
+    ("pages/9_Whats_new.py", "Whats_new", "What's new", ":material/history:"),
 ]
 state.register_page_paths([p[1] for p in PAGES])
 MIN_DATE = date(2015, 1, 1)

@@ -24,6 +24,8 @@ st.caption(f"{ui.esc(p['official_name'])} · {ui.esc(str(p['kind']).replace('_',
            f"{ui.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
            f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}")
 
+st.link_button("Follow (Atom feed) ↗", f"app/static/feeds/country/{pid}.atom",
+               help="Every change to this state's or organisation's data, in a feed reader")
 table = queries.participant_record(rel, pid, as_of)
 have = table[(table["status"] != "none").to_numpy()]
 c = st.columns(3)

@@ -29,8 +29,11 @@ facts = [f"Issuer: {i['issuer']}" if isinstance(i["issuer"], str) else None,
          f"Scope: {i['scope']}", f"On {as_of:%d %B %Y}: {lf['life_text']}",
          "UNVERIFIED: " + str(i["note"]) if not i["verified"] else (f"Note: {i['note']}" if isinstance(i["note"], str) else None)]
 st.text("\n".join(f for f in facts if f))
+links = st.columns([1, 1, 3])
 if ui.safe_url(i["source_url"]):
-    st.link_button("Official text or page ↗", i["source_url"])
+    links[0].link_button("Official text or page ↗", i["source_url"])
+links[1].link_button("Follow (Atom feed) ↗", f"app/static/feeds/instrument/{iid}.atom",
+                     help="Every change to this instrument's data, in a feed reader")
 if pd.notna(i["eif_parties_required"]):
     st.page_link("pages/2_Entry_into_force.py", label="Progress toward entry into force", icon=":material/hourglass_top:",
                  query_params={"instrument": iid, "as_of": str(as_of)})

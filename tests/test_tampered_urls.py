@@ -48,6 +48,8 @@ PAGES: dict[str, tuple[str, dict[str, tuple[str, Any]]]] = {
     "pages/6_Instrument.py": ("Instrument profile", {"instrument": ("selectbox", "cets-225")}),
     "pages/7_Company.py": ("Company profile", {"company": ("selectbox", "meta")}),
     "pages/8_Data_and_sources.py": ("Data & sources", {}),
+    "pages/9_Whats_new.py": ("What's new in the data", {"instrument": ("selectbox", "all"),
+                                                         "country": ("selectbox", "all")}),
 }
 # A second valid value per parameter (for repeated-key cases: two *valid* values are still ambiguous).
 OTHER_VALID = {"instrument": "eu-ai-act", "whatif": "NOR", "bloc": "eu", "region": "Europe",
@@ -422,6 +424,7 @@ ROUND_TRIP = {
     "pages/6_Instrument.py": {"instrument": "eu-ai-act", "as_of": "2025-06-01"},
     "pages/7_Company.py": {"company": "openai", "as_of": "2025-06-01"},
     "pages/8_Data_and_sources.py": {"as_of": "2025-06-01"},
+    "pages/9_Whats_new.py": {"instrument": "cets-225", "country": "NOR", "as_of": "2025-06-01"},
 }
 
 
