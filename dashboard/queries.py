@@ -169,6 +169,11 @@ def source_domains(rel: db.Release) -> pd.DataFrame:
 
 
 @memo(16)
+def source_kinds(rel: db.Release) -> pd.DataFrame:
+    return _q(rel, "source_kinds")
+
+
+@memo(16)
 def unverified(rel: db.Release) -> pd.DataFrame:
     return _dates(_q(rel, "unverified"), "on_date")
 

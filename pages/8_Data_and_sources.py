@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import queries, ui
-from dashboard.config import DATA_DIR, STATUS_LABELS
+from dashboard import glossary, queries, ui
+from dashboard.config import DATA_DIR
 
 view = ui.page("Data_and_sources", "Data & sources")
 rel, info = view.rel, view.info
@@ -26,28 +26,17 @@ st.caption(f"Version {v} · facts checked up to {info['as_of']:%d %B %Y} · buil
            f"and organisations, {info['stances']} stances by {info['companies_with_stances']} companies, "
            f"{info['events']} events. Try: `SELECT * FROM status_as_of(DATE '2025-01-01')` in DuckDB.")
 
-st.subheader("Methodology")
+st.subheader("Methodology and glossary")
 st.markdown(
-    "- **Signed**: a state or organisation signed a treaty or memorandum, or signed a declaration or statement that "
-    "is open to signature. Signature alone creates no treaty obligation.\n"
-    "- **Ratified / approved / accepted / acceded**: the act by which a party consents to be bound by a treaty, dated "
-    "by the deposit of its instrument. Only these count toward an entry-into-force threshold.\n"
-    "- **Endorsed / joined**: adopting or associating with a non-binding declaration, co-sponsoring a UN resolution, "
-    "adhering to a recommendation, or joining a network or group.\n"
-    "- **Declined**: publicly not signing or joining when invited or present (for companies: publicly reported as "
-    "absent from a launch list, or refusing). **Withdrew**: leaving after having joined.\n"
-    "- **Own law** and **applies as EU member**: for national laws and EU regulations there is nothing to sign; the "
-    "map shows the jurisdiction whose law it is, and for EU regulations every EU member state on that date.\n"
     "- **Binding or voluntary**: binding = creates legal obligations when in force (treaties, regulations, statutes, "
     "executive orders; a bill is classed by what it would have been). Voluntary = declarations, statements, pledges, "
-    "codes of practice or conduct, recommendations, resolutions of the UN General Assembly, initiatives.\n"
-    "- **Verified**: stated by an official source, or by two independent reputable sources. Everything else is shown "
-    "with the word UNVERIFIED and listed below. Dates are never guessed: when only a bound is known, the row says "
-    "\"on or before\".\n"
-    "- **As of a date**: every view can be recomputed as it stood on a past day from the dated acts; a later act "
-    "(e.g. a withdrawal) replaces an earlier one from its date.\n"
-    f"- Map colours (Okabe–Ito palette, safe for colour-blind readers): {', '.join(STATUS_LABELS.values())}.")
-
+    "codes, plans, strategies, recommendations, resolutions of the UN General Assembly, initiatives.\n"
+    "- **As of a date**: every view is recomputed as it stood on the chosen day from the dated acts and the "
+    "instrument's own dates; a later act (e.g. a withdrawal) replaces an earlier one from its date.\n"
+    "- **Counts and complete lists**: participant counts rest on the lists we name. Where an authoritative source "
+    "reports a longer list, every view says so (\"12 of about 58 signatories named\").")
+st.markdown("**Every status word the Atlas uses**")
+st.markdown(glossary.markdown())
 st.subheader("What is unverified")
 unv = queries.unverified(rel)
 st.caption(f"{len(unv)} rows are loaded with verified = false; the app flags each of them where it appears.")
@@ -62,10 +51,16 @@ ui.cite(view, "Source files and provenance", files, key="sources")
 
 st.subheader("Who is cited")
 hosts = queries.source_domains(rel)
+kinds = queries.source_kinds(rel)
+first = int(kinds.loc[kinds["source_kind"].isin(["depositary", "official", "company"]), "rows"].sum())
 st.caption(f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distinct_urls'].sum())} distinct pages on "
-           f"{len(hosts)} sites. Official sites (coe.int, europa.eu, gov.uk, un.org, oecd.org, governments and the "
-           "companies themselves) are preferred; press is cited where no official page could be read.")
-st.dataframe(hosts, hide_index=True, column_config={"host": "Site", "rows_citing": "Rows citing it",
+           f"{len(hosts)} sites. {first} of {int(kinds['rows'].sum())} rows "
+           f"({first / max(1, int(kinds['rows'].sum())):.0%}) cite a first-hand page (the depositary, a government, "
+           "parliament, EU institution or UN document, or the company); the rest cite the press or a secondary "
+           "source where no first-hand page could be read. Where a fact was read in a copy, the copy is kept as "
+           "evidence: " + ", ".join(f"{r.rows} {r.source_kind}" for r in kinds.itertuples()) + ".")
+st.dataframe(hosts, hide_index=True, column_config={"host": "Site", "source_kind": "Source kind", "rows_citing": "Rows citing it",
+                                                    "rows_with_evidence_copy": "Rows keeping a copy read",
                                                     "distinct_urls": "Distinct pages", "tables": "Used in"})
 ui.cite(view, "Sites cited by the dataset", hosts, key="hosts")
 
