@@ -54,6 +54,8 @@ else:
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     tbl = ui.verified_col(hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]])
+    if iid in cov.index:  # the CSV says it too: a partial list never passes for a complete one
+        tbl = tbl.assign(named_list=cov.loc[iid, "text"])
     if len(tbl):
         st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "participant": "Participant",
                                                          "action_date": "Date"})
