@@ -49,7 +49,7 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
                 "absence from the map is not a refusal." if partial else None)
     else:
         text = texts.get(selection)
-        if text and selection in queries.partial_in(rel, selection, as_of):
+        if text and queries.partial_in(rel, selection, as_of):
             text += ": absence from the map is not a refusal"
     return MapView(
         deck=queries.map_deck(rel, selection, as_of),

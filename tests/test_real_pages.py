@@ -25,7 +25,7 @@ def test_paris_map_says_its_list_is_partial():
     exp = EXPECTED["paris"]
     at = run_page("pages/1_World_map.py", {"instrument": exp["instrument"]})
     assert not at.exception
-    assert exp["map_caption"].replace("(", "\\(").replace(")", "\\)") in texts(at)
+    assert exp["map_caption"] in texts(at).replace("\\", "")  # as rendered: Markdown escapes removed
     at.session_state["map-table"] = True  # the table is lazy: open it as a reader would
     table = _frame(at.run(), "named_list")
     assert set(table["named_list"]) == {"42 of about 61 signatories named (list partial)"}
