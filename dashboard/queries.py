@@ -149,9 +149,10 @@ def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tupl
                                     verified=bool(r.verified)))
     coe_now = set(members_as_of(rel, as_of).query("bloc == 'coe'")["participant_id"])
     done = {c.participant_id for c in consents}
-    for pid in what_if:
+    for pid in dict.fromkeys(what_if):  # each what-if id once, in order
         if pid not in done and pid in names.index:
             consents.append(eif.Consent(pid, names[pid], as_of, pid in coe_now, hypothetical=True))
+            done.add(pid)
     return eif.progress(rule, consents, as_of)
 
 

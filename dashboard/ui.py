@@ -51,9 +51,10 @@ class View:
 
     def keep_valid(self, name: str, allowed: list | set) -> list:
         """Drop from a multi-select setting the values not allowed in this view (e.g. after an as-of change), with
-        the same value-free notice as an invalid link."""
+        the same value-free notice as an invalid link. A value repeated (only a tampered client sends that) is kept
+        once."""
         current = list(st.session_state.get(name, []))
-        kept = [v for v in current if v in allowed]
+        kept = list(dict.fromkeys(v for v in current if v in allowed))
         if kept != current:
             st.session_state[name] = kept
             self.reset(name)

@@ -160,3 +160,15 @@ def test_option_lists_match_the_tables(fixture_db):
     hq_opts, hq_set, hq_names = queries.hq_options(rel)
     assert hq_opts[0] == "all" and hq_set == {"all", *queries.companies(rel)["hq_country"].dropna()}
     assert [str(hq_names[h]) for h in hq_opts[1:]] == sorted(str(hq_names[h]) for h in hq_opts[1:])
+
+
+def test_the_same_participant_counts_once():
+    """Probe 3f: a participant listed twice (e.g. a what-if multiselect sent as ["GBR"] * 5) is one consent, on
+    its earliest date."""
+    cons = [_c("EU", date(2026, 5, 15), False), *[_c("GBR", date(2026, 11, 23), True, hyp=True)] * 5,
+            _c("GBR", date(2026, 11, 1), True, hyp=True), _c("NOR", date(2026, 11, 5), True)]
+    p = eif.progress(CETS, cons, date(2026, 11, 23))
+    assert (p.parties, p.coe_parties) == (3, 2)
+    assert [(c.participant_id, c.on) for c in p.consents] == [("EU", date(2026, 5, 15)), ("GBR", date(2026, 11, 1)),
+                                                               ("NOR", date(2026, 11, 5))]
+    assert p.hypothetical == ["GBR"]
