@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import guards, queries, state
 from dashboard.config import ATLAS_NAME
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
@@ -32,6 +32,7 @@ PAGES = [
     ("pages/8_Data_and_sources.py", "Data_and_sources", "Data & sources", ":material/database:"),
 ]
 state.register_page_paths([p[1] for p in PAGES])
+guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 @dataclass
 class View:
@@ -68,7 +69,8 @@ class View:
         self._show_notice()
 
     def _show_notice(self) -> None:
-        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0))
+        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0),
+                            st.session_state.get("_atlas_trimmed", False))
         if text and self._slot is not None:
             self._slot.info(text, icon=":material/link_off:")
 
@@ -118,6 +120,7 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
         st.session_state["_atlas_page"] = path
         st.session_state["_atlas_reset"] = list(parsed.reset)
         st.session_state["_atlas_unknown"] = parsed.unknown
+        st.session_state["_atlas_trimmed"] = parsed.trimmed
     view = View(rel, info, path, title, dict(parsed.values))
     if not sidebar_last:
         sidebar(view)

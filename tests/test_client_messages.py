@@ -1,0 +1,238 @@
+"""What a client can send over Streamlit's websocket, against a real server on loopback (probes 3a, 3g, 3i of the
+2026-12 reliability probe).
+
+A tampered client is not a browser: it can send any BackMsg. These tests speak the protocol the way
+tests/test_hosting.py does (bench/load.py's `open_stream` and `Session`) and then send what the frontend never
+would: a huge junk widget state (3i), a widget value of the wrong type (3g), a query string with more fields than
+Streamlit reads (3a). The server is one process started with the repo's .streamlit/config.toml, as hosted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.exceptions import ConnectionClosed
+
+from bench.load import FINISH_OK, Session, open_stream
+from tests.conftest import ROOT
+
+PY = sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture(scope="module")
+def server(fixture_release, tmp_path_factory):
+    """(port, pid, log path) of `streamlit run streamlit_app.py` on the fixture release, settings from the repo."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("client-messages") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_") and k != "ATLAS_DATA_DIR"}
+    env["ATLAS_DB"] = str(fixture_release)
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+                                 "--server.port", str(port)], cwd=ROOT, env=env, stdout=fh,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield port, proc.pid, log
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Reader(Session):
+    """A Session that also keeps every widget by label (id, kind, the state the frontend would send back) and
+    every text it was shown."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.by_label: dict[str, tuple[str, str]] = {}  # label -> (widget id, element kind)
+        self.shown: list[str] = []
+        self.status = None
+
+    def _on_msg(self, raw: bytes) -> None:
+        msg = ForwardMsg.FromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.shown = []
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            ek = el.WhichOneof("type")
+            sub = getattr(el, ek)
+            if hasattr(sub, "id") and hasattr(sub, "label") and sub.id:
+                self.by_label[sub.label] = (sub.id, ek)
+            if ek == "multiselect" and sub.id not in self.widgets:
+                ws = WidgetState(id=sub.id)
+                ws.string_array_value.data.extend(list(sub.raw_values) if sub.set_value else [])
+                self.widgets[sub.id] = ws
+            for field in ("body", "value"):
+                v = getattr(sub, field, None)
+                if isinstance(v, str) and v:
+                    self.shown.append(v)
+            if ek == "metric":
+                self.shown.append(f"{el.metric.label}: {el.metric.body}")
+            if ek == "exception":
+                self.shown.append("EXCEPTION " + el.exception.message)
+        elif kind == "script_finished":
+            self.status = msg.script_finished
+        super()._on_msg(raw)
+
+    def text(self) -> str:
+        return "\n".join(self.shown)
+
+    def widget_id(self, label_start: str) -> str:
+        hits = [wid for label, (wid, _) in self.by_label.items() if label.startswith(label_start)]
+        assert len(hits) == 1, (label_start, list(self.by_label))
+        return hits[0]
+
+    async def send_states(self, ws, *states: WidgetState) -> None:
+        """A rerun carrying the widget states the session holds, with `states` replacing or adding to them."""
+        for s in states:
+            self.widgets[s.id] = s
+        self.shown = []
+        await self.rerun(ws)
+
+
+async def _open(port: int, page: str, query: str):
+    s = Reader(port, page, query, timeout=60)
+    ws = await open_stream(port).__aenter__()
+    reader = asyncio.create_task(s._reader(ws))
+    await s.rerun(ws, first=True)
+    return s, ws, reader
+
+
+async def _close(ws, reader) -> None:
+    reader.cancel()
+    await ws.close()
+
+
+def _wrong(wid: str, field: str) -> WidgetState:
+    w = WidgetState(id=wid)
+    if field == "int_value":
+        w.int_value = 5
+    elif field == "double_value":
+        w.double_value = 1.5
+    elif field == "bool_value":
+        w.bool_value = True
+    elif field == "string_value":
+        w.string_value = "2025-01-01"
+    elif field == "string_array_value":
+        w.string_array_value.data.extend(["cets-225", "eu-ai-act"])
+    return w
+
+
+TYPE_CONFUSION = [("View the data as of", "int_value"), ("View the data as of", "string_value"),
+                  ("View the data as of", "double_value"), ("Treaty", "int_value"),
+                  ("Treaty", "string_array_value"), ("Treaty", "double_value"), ("What if", "int_value"),
+                  ("What if", "string_value"), ("What if", "double_value"), ("What if", "bool_value")]
+
+
+def test_wrong_widget_value_type_leaves_the_session_working(server):
+    """Probe 3g: a widget value of another type than the widget's (int_value for the date_input, a string array for
+    the selectbox, a string for the multiselect...) made Streamlit's deserializer raise before the page ran: an
+    error box, a traceback in the log, and in 6 of 10 cases the next ordinary rerun failed too. Now the widget
+    falls back to its default, the page shows its numbers, and the log has one warning line per value."""
+    port, _, log = server
+    before = log.read_text(errors="replace").count("Traceback")
+
+    async def one(label: str, field: str) -> list[str]:
+        s, ws, reader = await _open(port, "Entry_into_force", "instrument=cets-225")
+        problems = []
+        try:
+            wid = s.widget_id(label)
+            good = s.widgets.get(wid)
+            await s.send_states(ws, _wrong(wid, field))
+            if "EXCEPTION" in s.text() or "Ratifications / approvals:" not in s.text():
+                problems.append(f"{label} / {field}: the tampered rerun showed {s.text()[-300:]!r}")
+            if good is not None:
+                s.widgets[wid] = good
+            else:
+                s.widgets.pop(wid)
+            await s.send_states(ws)  # the next ordinary rerun
+            if "EXCEPTION" in s.text() or "Ratifications / approvals:" not in s.text():
+                problems.append(f"{label} / {field}: the next ordinary rerun showed {s.text()[-300:]!r}")
+        finally:
+            await _close(ws, reader)
+        return problems
+
+    async def scenario():
+        out = []
+        for label, field in TYPE_CONFUSION:
+            out += await one(label, field)
+        return out
+
+    problems = asyncio.run(scenario())
+    assert not problems, problems
+    text = log.read_text(errors="replace")
+    assert text.count("Traceback") == before, text[-3000:]
+    assert text.count("Ignored a client widget state its widget cannot read") >= len(TYPE_CONFUSION) - 2
+
+
+def test_query_over_the_field_limit_keeps_its_parameters_and_says_so(server):
+    """Probe 3a: Streamlit drops a query string of more than 1,000 fields as a whole, silently: the link opened on
+    defaults, without a notice, and lost its valid `instrument=` too. Now the page keeps the parameters it reads
+    and shows the value-free notice. (The guard is installed by the first page run of the process: warm up.)"""
+    port, _, log = server
+
+    async def scenario():
+        s, ws, reader = await _open(port, "", "")  # warm-up: a fresh server's first run imports the app
+        await _close(ws, reader)
+        results = {}
+        for page, query in [("Instrument", "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000)),
+                            ("Entry_into_force", "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-06-01"),
+                            ("Instrument", "instrument=eu-ai-act&" + "&".join(f"k{n}=1" for n in range(5000)))]:
+            s, ws, reader = await _open(port, page, query)
+            results[(page, query[:40])] = s.text()
+            await _close(ws, reader)
+        return results
+
+    results = list(asyncio.run(scenario()).values())
+    long_q, eif_q, many_keys = results
+    notice = "The link had more parameters than the Atlas reads; the extra ones were ignored."
+    for text in results:
+        assert notice in text and "EXCEPTION" not in text
+        assert "GBR" not in text.split(notice)[1].split("\n")[0]  # the notice never repeats a value
+    assert "EU Artificial Intelligence Act" in long_q or "Artificial Intelligence Act" in long_q, long_q[:2000]
+    assert "unknown link parameter(s) ignored" in long_q
+    assert "reset to defaults: whatif" in eif_q and "1 June 2025" in eif_q  # as_of kept
+    assert "Artificial Intelligence Act" in many_keys
