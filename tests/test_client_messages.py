@@ -87,6 +87,7 @@ class Reader(Session):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.by_label: dict[str, tuple[str, str]] = {}  # label -> (widget id, element kind)
+        self.options: dict[str, list[str]] = {}  # multiselect id -> its option values, as the frontend sends them
         self.shown: list[str] = []
         self.status = None
 
@@ -101,6 +102,8 @@ class Reader(Session):
             sub = getattr(el, ek)
             if hasattr(sub, "id") and hasattr(sub, "label") and sub.id:
                 self.by_label[sub.label] = (sub.id, ek)
+            if ek == "multiselect":
+                self.options[sub.id] = list(sub.options)
             if ek == "multiselect" and sub.id not in self.widgets:
                 ws = WidgetState(id=sub.id)
                 ws.string_array_value.data.extend(list(sub.raw_values) if sub.set_value else [])
@@ -236,3 +239,95 @@ def test_query_over_the_field_limit_keeps_its_parameters_and_says_so(server):
     assert "unknown link parameter(s) ignored" in long_q
     assert "reset to defaults: whatif" in eif_q and "1 June 2025" in eif_q  # as_of kept
     assert "Artificial Intelligence Act" in many_keys
+
+
+JUNK_SESSIONS, JUNK_STATES, JUNK_VALUE = 8, 2000, 10_000  # 8 messages of 20 MB each
+
+
+def _junk_rerun(s: Reader) -> bytes:
+    bm = BackMsg()
+    cs = bm.rerun_script
+    cs.query_string, cs.page_script_hash = s.query, s.page_hash
+    cs.widget_states.widgets.extend(s.widgets.values())
+    cs.widget_states.widgets.extend(WidgetState(id=f"$$ID-{n:06d}-junk", string_value="x" * JUNK_VALUE)
+                                    for n in range(JUNK_STATES))
+    return bm.SerializeToString()
+
+
+def test_junk_widget_state_is_refused_and_memory_stays_flat(server):
+    """Probe 3i: Streamlit accepted client messages up to 25 MB (server.maxWidgetStateSize) and kept each session's
+    widget state for the 2-minute reconnect window: 75 sessions each sending one 20 MB junk state took the server
+    past the 1 GiB container limit. The app's largest message is under 1 KB, so the cap is 1 MB
+    (.streamlit/config.toml and the image's environment): a 20 MB message closes its connection (1009, message too
+    big) before anything is stored, and the server's RSS does not grow with the number of such sessions."""
+    port, pid, log = server
+
+    async def one_junk() -> str:
+        s, ws, reader = await _open(port, "", "")
+        try:
+            s._finished = asyncio.get_running_loop().create_future()
+            try:
+                await ws.send(_junk_rerun(s))
+            except ConnectionClosed:
+                pass
+            await asyncio.wait({s._finished, reader}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+            if s._finished.done():
+                return f"accepted: the junk rerun finished ({s._finished.result()})"
+            if reader.done():  # the server closed the connection
+                return f"closed {ws.close_code}"
+            return "no answer in 30 s"
+        finally:
+            reader.cancel()
+            await ws.close()
+
+    async def scenario():
+        s, ws, reader = await _open(port, "", "")  # warm: the app imported, one ordinary session done
+        await _close(ws, reader)
+        await asyncio.sleep(1)
+        r0 = rss_mb(pid)
+        outcomes = []
+        for _ in range(JUNK_SESSIONS // 4):
+            outcomes += await asyncio.gather(*[one_junk() for _ in range(4)])
+        await asyncio.sleep(2)
+        r1 = rss_mb(pid)
+        s, ws, reader = await _open(port, "Entry_into_force", "instrument=cets-225")  # still serves
+        ok = "Ratifications / approvals:" in s.text()
+        await _close(ws, reader)
+        return r0, r1, outcomes, ok
+
+    r0, r1, outcomes, ok = asyncio.run(scenario())
+    print(f"\nRSS {r0:.0f} -> {r1:.0f} MB after {JUNK_SESSIONS} junk messages of "
+          f"{JUNK_STATES * JUNK_VALUE / 1e6:.0f} MB: {outcomes}")
+    assert outcomes == ["closed 1009"] * JUNK_SESSIONS, outcomes  # 1009: message too big
+    assert "exceeds the limit of 1000000 bytes" in log.read_text(errors="replace")
+    assert r1 - r0 < 40, f"RSS grew {r1 - r0:.0f} MB"
+    assert ok
+
+
+def test_the_largest_ordinary_message_fits_under_the_cap(server):
+    """Every what-if signatory selected, and every commitment on Corporate stances: the largest BackMsgs the pages
+    make. Each is answered normally, and is far under the 1 MB cap."""
+    port, _, _ = server
+
+    async def full_selection(page: str, query: str, label: str) -> tuple[int, int, str]:
+        s, ws, reader = await _open(port, page, query)
+        try:
+            wid = s.widget_id(label)
+            full = WidgetState(id=wid)
+            full.string_array_value.data.extend(s.options[wid])
+            b0 = s.bytes_out
+            await s.send_states(ws, full)
+            return s.bytes_out - b0, len(s.options[wid]), s.text()
+        finally:
+            await _close(ws, reader)
+
+    async def scenario():
+        return {"what-if, every signatory": await full_selection("Entry_into_force", "instrument=cets-225", "What if"),
+                "every commitment": await full_selection("Corporate_stances", "", "Commitments")}
+
+    sizes = asyncio.run(scenario())
+    print("\n" + "; ".join(f"{k} ({n} options): {b:,} bytes" for k, (b, n, _) in sizes.items()))
+    b, n, text = sizes["what-if, every signatory"]
+    assert n >= 10 and "reset to defaults" not in text and "Ratifications / approvals:" in text
+    for b, n, text in sizes.values():
+        assert b < 20_000 and "EXCEPTION" not in text

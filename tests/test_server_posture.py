@@ -29,7 +29,7 @@ PY = sys.executable
 
 OPTIONS = ["server.enableXsrfProtection", "client.showErrorDetails", "server.headless", "server.enableStaticServing",
            "server.enableCORS", "server.maxUploadSize", "server.runOnSave", "browser.gatherUsageStats",
-           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode"]
+           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode", "server.maxWidgetStateSize"]
 
 
 def _clean_env(**extra) -> dict[str, str]:
@@ -72,6 +72,12 @@ def test_no_dev_features(effective_config):
     assert effective_config["browser.gatherUsageStats"] is False
     assert effective_config["client.toolbarMode"] == "viewer"
     assert effective_config["server.maxUploadSize"] <= 1  # the app takes no uploads
+
+
+def test_client_messages_capped_at_1_mb(effective_config):
+    """Probe 3i: Streamlit's default accepts 25 MB per client message; the Atlas never sends more than ~1 KB
+    (tests/test_client_messages.py measures it), and 75 sessions of 20 MB junk took the server past 1 GiB."""
+    assert effective_config["server.maxWidgetStateSize"] == 1
 
 
 def test_static_directory_holds_only_map_files():
