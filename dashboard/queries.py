@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import db, eif, fmt, state, status
 from dashboard.cache import memo
-from dashboard.config import CONSENT_ACTIONS
+from dashboard.config import CONSENT_ACTIONS, MAX_TABLE_ROWS
 
 SQL_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -311,7 +311,8 @@ def events_figure(rel: db.Release, instrument_id: str, as_of: date):
     from dashboard import charts
 
     ev = events(rel, as_of)
-    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of)
+    # The latest MAX_TABLE_ROWS, as the page's table (events are newest first): not one marker per row of a huge file.
+    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id].head(MAX_TABLE_ROWS), as_of)
 
 
 @memo(512)

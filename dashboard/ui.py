@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import guards, queries, state
-from dashboard.config import ATLAS_NAME
+from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
 
@@ -189,6 +189,18 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
         cols[1].download_button(":material/download: CSV of this table", lambda: df.to_csv(index=False).encode("utf-8"),
                                 file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
                                 mime="text/csv", key=f"csv-{key}", on_click="ignore")
+
+
+def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True, **kwargs: Any) -> None:
+    """st.dataframe (index hidden) of at most MAX_TABLE_ROWS rows of `df`; when it shows fewer than `df` has, a
+    value-free note says so: "Showing the first N of M <noun>", then `hint` (e.g. how to narrow the view), then
+    where every row is (the CSV of this table, when the page offers one: `csv`)."""
+    if len(df) > MAX_TABLE_ROWS:
+        rest = "; the CSV of this table below has every one." if csv else "."
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(df):,} {noun}" + (f"; {hint}" if hint else "")
+                   + rest)
+        df = df.head(MAX_TABLE_ROWS)
+    st.dataframe(df, hide_index=True, **kwargs)
 
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:
