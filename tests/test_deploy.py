@@ -246,6 +246,7 @@ def test_dockerfile_streamlit_settings_and_no_baked_cookie_secret(dockerfile):
     # The client-message cap (probe 3i) is the same in the image as in .streamlit/config.toml.
     cfg = tomllib.loads(CONFIG_TOML.read_text(encoding="utf-8"))
     assert env.get("STREAMLIT_SERVER_MAX_WIDGET_STATE_SIZE") == str(cfg["server"]["maxWidgetStateSize"]) == "1"
+    assert env.get("STREAMLIT_SERVER_MAX_MESSAGE_SIZE") == str(cfg["server"]["maxMessageSize"]) == "8"
     for ins, args in dockerfile:
         if ins in ("ENV", "ARG", "LABEL"):
             assert "COOKIE_SECRET" not in args.upper() and "cookiesecret" not in args.lower(), (ins, args)

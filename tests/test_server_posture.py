@@ -29,7 +29,8 @@ PY = sys.executable
 
 OPTIONS = ["server.enableXsrfProtection", "client.showErrorDetails", "server.headless", "server.enableStaticServing",
            "server.enableCORS", "server.maxUploadSize", "server.runOnSave", "browser.gatherUsageStats",
-           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode", "server.maxWidgetStateSize"]
+           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode", "server.maxWidgetStateSize",
+           "server.maxMessageSize"]
 
 
 def _clean_env(**extra) -> dict[str, str]:
@@ -78,6 +79,7 @@ def test_client_messages_capped_at_1_mb(effective_config):
     """Probe 3i: Streamlit's default accepts 25 MB per client message; the Atlas never sends more than ~1 KB
     (tests/test_client_messages.py measures it), and 75 sessions of 20 MB junk took the server past 1 GiB."""
     assert effective_config["server.maxWidgetStateSize"] == 1
+    assert effective_config["server.maxMessageSize"] == 8  # the transport's frame limit, checked from the header
 
 
 # Everything static serving may publish (probe 4d): the browser fetches the first two by URL (dashboard/maps.py); the
