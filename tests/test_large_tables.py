@@ -35,8 +35,8 @@ def write_big_events(src: Path, rows: int, instrument_id: str = "cets-225") -> N
             w.writerow([(start + timedelta(days=n % span)).isoformat(), "day", instrument_id, "milestone",
                         f"Generated milestone {n:06d}", f"https://example.org/big/{n}", "true"])
     with open(src / "provenance" / "fixture.yml", "a", encoding="utf-8") as fh:
-        fh.write("events/big.csv:\n  title: Generated large events file (tests)\n  producer: AI Governance Atlas tests\n"
-                 "  licence: CC BY 4.0\n  accessed: 2026-06-30\n")
+        fh.write("events/big.csv:\n  title: Generated large events file (tests)\n"
+                 "  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: 2026-06-30\n")
 
 
 @pytest.fixture(scope="module")

@@ -116,7 +116,8 @@ def static_problems(static: Path) -> list[str]:
 
 
 def test_static_directory_holds_only_the_allowed_files():
-    assert not static_problems(ROOT / "static"), f"static/ would serve these to anyone: {static_problems(ROOT / 'static')}"
+    problems = static_problems(ROOT / "static")
+    assert not problems, f"static/ would serve these to anyone: {problems}"
     maps_src = (ROOT / "dashboard" / "maps.py").read_text()
     assert "geo/world_110m.geojson" in maps_src and "map_style.json" in maps_src
 
