@@ -223,14 +223,15 @@ def test_query_over_the_field_limit_keeps_its_parameters_and_says_so(server):
         results = {}
         for page, query in [("Instrument", "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000)),
                             ("Entry_into_force", "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-06-01"),
-                            ("Instrument", "instrument=eu-ai-act&" + "&".join(f"k{n}=1" for n in range(5000)))]:
+                            ("Instrument", "instrument=eu-ai-act&" + "&".join(f"k{n}=1" for n in range(5000))),
+                            ("Instrument", "instrument=eu-ai-act&x=" + "a" * 600_000)]:  # over 512 Ki characters
             s, ws, reader = await _open(port, page, query)
             results[(page, query[:40])] = s.text()
             await _close(ws, reader)
         return results
 
     results = list(asyncio.run(scenario()).values())
-    long_q, eif_q, many_keys = results
+    long_q, eif_q, many_keys, too_long = results
     notice = "The link had more parameters than the Atlas reads; the extra ones were ignored."
     for text in results:
         assert notice in text and "EXCEPTION" not in text
@@ -239,6 +240,7 @@ def test_query_over_the_field_limit_keeps_its_parameters_and_says_so(server):
     assert "unknown link parameter(s) ignored" in long_q
     assert "reset to defaults: whatif" in eif_q and "1 June 2025" in eif_q  # as_of kept
     assert "Artificial Intelligence Act" in many_keys
+    assert "Council of Europe Framework Convention" in too_long  # too long to read at all: defaults, and the notice
 
 
 # 12 messages of 5 MB each: over the 1 MB widget-state cap, under the 8 MB transport limit (the probe's 20 MB messages
