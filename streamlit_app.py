@@ -40,7 +40,7 @@ if len(soon):
     st.subheader("Coming up")
     st.caption(f"Scheduled after {as_of:%d %B %Y}: application and entry-into-force dates already set in law.")
     upcoming = ui.verified_col(soon[["event_date", "instrument", "title", "verified", "source_url"]])
-    st.dataframe(upcoming, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date",
+    ui.table(upcoming, "scheduled events", csv=False, column_config={"source_url": ui.link_config(), "event_date": "Date",
                  "instrument": "Instrument", "title": "Scheduled", "verified": "Verified"})
 
 st.subheader("Latest events")
@@ -49,7 +49,7 @@ if ev.empty:
     ui.empty("No events on or before this date.")
 else:
     shown = ui.verified_col(ev[["event_date", "instrument", "title", "verified", "source_url"]])
-    st.dataframe(shown, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date",
+    ui.table(shown, "events", column_config={"source_url": ui.link_config(), "event_date": "Date",
                  "instrument": "Instrument", "title": "Event", "verified": "Verified"})
     ui.cite(view, "Latest events", shown, list(ev["source_url"]), key="events")
 ui.sync_url(view)

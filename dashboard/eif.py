@@ -53,6 +53,10 @@ def entry_into_force_date(met_on: date, delay_months: int) -> date:
 def progress(rule: Rule, consents: list[Consent], as_of: date) -> Progress:
     """Count consents on or before `as_of` against both conditions; project the entry-into-force date."""
     counted = sorted((c for c in consents if c.on <= as_of), key=lambda c: (c.on, c.name))
+    # One consent per participant, its earliest: a list that names someone twice (a tampered what-if, ["GBR"] * 5)
+    # must not count them twice.
+    seen: set[str] = set()
+    counted = [c for c in counted if not (c.participant_id in seen or seen.add(c.participant_id))]
     p = Progress(rule=rule, as_of=as_of, consents=counted)
     parties = coe = 0
     for c in counted:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import completeness, db, eif, fmt, state, status
 from dashboard.cache import memo
-from dashboard.config import CONSENT_ACTIONS
+from dashboard.config import CONSENT_ACTIONS, MAX_TABLE_ROWS
 
 SQL_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -231,9 +231,10 @@ def eif_progress(rel: db.Release, instrument_id: str, as_of: date, what_if: tupl
                                     verified=bool(r.verified)))
     coe_now = set(members_as_of(rel, as_of).query("bloc == 'coe'")["participant_id"])
     done = {c.participant_id for c in consents}
-    for pid in what_if:
+    for pid in dict.fromkeys(what_if):  # each what-if id once, in order
         if pid not in done and pid in names.index:
             consents.append(eif.Consent(pid, names[pid], as_of, pid in coe_now, hypothetical=True))
+            done.add(pid)
     return eif.progress(rule, consents, as_of)
 
 
@@ -396,8 +397,9 @@ def events_figure(rel: db.Release, instrument_id: str, as_of: date):
     from dashboard import charts
 
     ev, soon = events(rel, as_of), upcoming(rel, as_of)
-    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id], as_of,
-                                  soon[soon["instrument_id"] == instrument_id])
+    # The latest MAX_TABLE_ROWS, as the page's table (events are newest first): not one marker per row of a huge file.
+    return charts.events_timeline(ev[ev["instrument_id"] == instrument_id].head(MAX_TABLE_ROWS), as_of,
+                                  soon[soon["instrument_id"] == instrument_id].head(MAX_TABLE_ROWS))
 
 
 @memo(512)

@@ -17,6 +17,9 @@ import re
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_VALUE_LEN = 200
 MAX_LIST = 60
+# Set by dashboard.guards when Streamlit would have dropped the whole query (over 1,000 fields): not a parameter.
+TRIMMED_PARAM = "_atlas_trimmed"
+TRIMMED_NOTICE = "The link had more parameters than the Atlas reads; the extra ones were ignored."
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,17 @@ class Parsed:
     values: dict[str, Any]
     reset: list[str] = field(default_factory=list)  # known parameters whose value was invalid
     unknown: int = 0  # how many unknown parameter names were ignored
+    trimmed: bool = False  # the query had more fields than Streamlit reads: only the first ones were kept
 
     @property
     def notice(self) -> str | None:
         """A short, value-free sentence for the page, or None when the URL was clean."""
-        return notice(self.reset, self.unknown)
+        return notice(self.reset, self.unknown, self.trimmed)
 
 
-def notice(reset: list[str], unknown: int) -> str | None:
+def notice(reset: list[str], unknown: int, trimmed: bool = False) -> str | None:
     """'Some link settings … were reset: a, b.' — names only, never the rejected values."""
-    parts = []
+    parts = [TRIMMED_NOTICE] if trimmed else []
     if reset:
         parts.append("Some link settings were not valid and were reset to defaults: " + ", ".join(reset) + ".")
     if unknown:
@@ -94,7 +98,8 @@ def parse(spec: list[Param], query: dict[str, list[str]]) -> Parsed:
     """Validate raw query parameters against `spec`. Repeated or invalid values fall back to the default."""
     names = {p.name for p in spec}
     out = Parsed(values={p.name: p.default for p in spec})
-    out.unknown = sum(1 for k in query if k not in names)
+    out.trimmed = TRIMMED_PARAM in query
+    out.unknown = sum(1 for k in query if k not in names and k != TRIMMED_PARAM)
     for p in spec:
         vals = query.get(p.name)
         if not vals:

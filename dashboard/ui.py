@@ -13,8 +13,8 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, state
-from dashboard.config import ATLAS_NAME
+from dashboard import guards, queries, state
+from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
 
@@ -33,6 +33,7 @@ PAGES = [
     ("pages/9_Whats_new.py", "Whats_new", "What's new", ":material/history:"),
 ]
 state.register_page_paths([p[1] for p in PAGES])
+guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 @dataclass
 class View:
@@ -52,9 +53,10 @@ class View:
 
     def keep_valid(self, name: str, allowed: list | set) -> list:
         """Drop from a multi-select setting the values not allowed in this view (e.g. after an as-of change), with
-        the same value-free notice as an invalid link."""
+        the same value-free notice as an invalid link. A value repeated (only a tampered client sends that) is kept
+        once."""
         current = list(st.session_state.get(name, []))
-        kept = [v for v in current if v in allowed]
+        kept = list(dict.fromkeys(v for v in current if v in allowed))
         if kept != current:
             st.session_state[name] = kept
             self.reset(name)
@@ -68,7 +70,8 @@ class View:
         self._show_notice()
 
     def _show_notice(self) -> None:
-        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0))
+        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0),
+                            st.session_state.get("_atlas_trimmed", False))
         if text and self._slot is not None:
             self._slot.info(text, icon=":material/link_off:")
 
@@ -118,6 +121,7 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
         st.session_state["_atlas_page"] = path
         st.session_state["_atlas_reset"] = list(parsed.reset)
         st.session_state["_atlas_unknown"] = parsed.unknown
+        st.session_state["_atlas_trimmed"] = parsed.trimmed
     view = View(rel, info, path, title, dict(parsed.values))
     if not sidebar_last:
         sidebar(view)
@@ -186,6 +190,18 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
         cols[1].download_button(":material/download: CSV of this table", lambda: df.to_csv(index=False).encode("utf-8"),
                                 file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
                                 mime="text/csv", key=f"csv-{key}", on_click="ignore")
+
+
+def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True, **kwargs: Any) -> None:
+    """st.dataframe (index hidden) of at most MAX_TABLE_ROWS rows of `df`; when it shows fewer than `df` has, a
+    value-free note says so: "Showing the first N of M <noun>", then `hint` (e.g. how to narrow the view), then
+    where every row is (the CSV of this table, when the page offers one: `csv`)."""
+    if len(df) > MAX_TABLE_ROWS:
+        rest = "; the CSV of this table below has every one." if csv else "."
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(df):,} {noun}" + (f"; {hint}" if hint else "")
+                   + rest)
+        df = df.head(MAX_TABLE_ROWS)
+    st.dataframe(df, hide_index=True, **kwargs)
 
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:

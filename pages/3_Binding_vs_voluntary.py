@@ -47,7 +47,8 @@ else:
         st.caption(f"Counts rest on the participants we name. The named lists of {len(partial)} instruments are "
                    f"partial ({ui.esc(', '.join(partial))}): a state not named there may still have taken part.")
     st.plotly_chart(fig_countries, key="countries")
-    st.dataframe(shown, hide_index=True, column_config={"name": "State / organisation", "participant_id": "Code"})
+    ui.table(shown, "states and organisations", "filter by bloc or region to see others here",
+             column_config={"name": "State / organisation", "participant_id": "Code"})
     ui.cite(view, "Binding and voluntary commitments per country", shown, key="countries")
 
 st.subheader("Per company: voluntary stances")

@@ -5,11 +5,6 @@ import streamlit as st
 from dashboard import queries, state, ui
 from dashboard.config import STANCE_LABELS, STANCES
 
-# Beyond this many rows the page sends only the first ones (the CSV keeps all): a browser grid of tens of thousands
-# of quotes is neither readable nor cheap (x100 data: a 4.4 MB message on every rerun).
-MAX_TABLE_ROWS = 2000
-
-
 def spec(rel, info):
     inst_ids = queries.stance_instrument_options(rel, info["as_of"])[1]
     hq = queries.hq_options(rel)[1]
@@ -49,10 +44,7 @@ st.caption(f"Colours: blue signed, light blue partly signed, green supported, ve
 
 st.subheader("Every stance behind the matrix")
 tbl = queries.stance_table(rel, as_of, picked, stance, hq)
-if len(tbl) > MAX_TABLE_ROWS:
-    st.caption(f"The table shows the first {MAX_TABLE_ROWS:,} of {len(tbl):,} stances (by company); narrow the "
-               "filters above to see the others here, or download the CSV below: it has every one.")
-st.dataframe(tbl.head(MAX_TABLE_ROWS), hide_index=True, column_config={
+ui.table(tbl, "stances (by company)", "narrow the filters above to see the others here", column_config={
     "company": "Company", "instrument": "Commitment", "stance": "Stance", "stance_date": "Date",
     "date_precision": "Date precision", "quote": "Quote (reason given)", "quote_by": "Said by",
     "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})

@@ -57,8 +57,8 @@ else:
     if iid in cov.index:  # the CSV says it too: a partial list never passes for a complete one
         tbl = tbl.assign(named_list=cov.loc[iid, "text"])
     if len(tbl):
-        st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "participant": "Participant",
-                                                         "action_date": "Date"})
+        ui.table(tbl, "acts", column_config={"source_url": ui.link_config(), "participant": "Participant",
+                                             "action_date": "Date"})
         ui.cite(view, f"Participants in {i['short_name']}", tbl, [i["source_url"], *queries.urls(hist["source_url"])], key="acts")
     else:
         st.caption("Shown on the map as the law's own jurisdiction (no separate act recorded).")
@@ -69,7 +69,7 @@ if len(stances):
     st.subheader("Company stances")
     stbl = ui.verified_col(stances[["company", "stance", "stance_date", "date_precision", "quote", "quote_by",
                                     "verified", "source_url"]])
-    st.dataframe(stbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date"})
+    ui.table(stbl, "stances", column_config={"source_url": ui.link_config(), "stance_date": "Date"})
     ui.cite(view, f"Company stances on {i['short_name']}", stbl, queries.urls(stances["source_url"]), key="stances")
 
 st.subheader("Timeline")
@@ -80,13 +80,15 @@ soon = soon[soon["instrument_id"] == iid]
 if len(soon):
     st.markdown(f"**Scheduled** after {as_of:%d %B %Y}:")
     stbl_soon = ui.verified_col(soon[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
-    st.dataframe(stbl_soon.assign(kind="scheduled: " + stbl_soon["kind"]), hide_index=True,
-                 column_config={"source_url": ui.link_config(), "event_date": "Date"})
+    ui.table(stbl_soon.assign(kind="scheduled: " + stbl_soon["kind"]), "scheduled events", csv=False,
+             column_config={"source_url": ui.link_config(), "event_date": "Date"})
 if ev.empty and soon.empty:
     ui.empty("No dated event on or before this date.")
 else:
     st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")
     etbl = ui.verified_col(ev[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
-    st.dataframe(etbl, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date"})
+    ui.table(etbl, "events (latest first; the chart shows the same ones)",
+             "change the date in the sidebar to see earlier ones here",
+             column_config={"source_url": ui.link_config(), "event_date": "Date"})
     ui.cite(view, f"Timeline of {i['short_name']}", etbl, queries.urls(ev["source_url"]), key="timeline")
 ui.sync_url(view, instrument=iid)

@@ -40,13 +40,13 @@ st.markdown(glossary.markdown())
 st.subheader("What is unverified")
 unv = queries.unverified(rel)
 st.caption(f"{len(unv)} rows are loaded with verified = false; the app flags each of them where it appears.")
-st.dataframe(queries.unverified_table(rel), hide_index=True,
-             column_config={"source_url": ui.link_config(), "row_kind": "Row", "on_date": "Date"})
+ui.table(queries.unverified_table(rel), "unverified rows",
+         column_config={"source_url": ui.link_config(), "row_kind": "Row", "on_date": "Date"})
 ui.cite(view, "Unverified rows", unv, key="unverified")
 
 st.subheader("Sources and provenance")
 files = queries.source_files(rel)
-st.dataframe(files, hide_index=True, column_config={"path": "File", "table_name": "Table", "accessed": "Last checked"})
+ui.table(files, "source files", column_config={"path": "File", "table_name": "Table", "accessed": "Last checked"})
 ui.cite(view, "Source files and provenance", files, key="sources")
 
 st.subheader("Who is cited")
@@ -59,9 +59,9 @@ st.caption(f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distin
            "parliament, EU institution or UN document, or the company); the rest cite the press or a secondary "
            "source where no first-hand page could be read. Where a fact was read in a copy, the copy is kept as "
            "evidence: " + ", ".join(f"{r.rows} {r.source_kind}" for r in kinds.itertuples()) + ".")
-st.dataframe(hosts, hide_index=True, column_config={"host": "Site", "source_kind": "Source kind", "rows_citing": "Rows citing it",
-                                                    "rows_with_evidence_copy": "Rows keeping a copy read",
-                                                    "distinct_urls": "Distinct pages", "tables": "Used in"})
+ui.table(hosts, "sites", column_config={"host": "Site", "source_kind": "Source kind", "rows_citing": "Rows citing it",
+                                       "rows_with_evidence_copy": "Rows keeping a copy read",
+                                       "distinct_urls": "Distinct pages", "tables": "Used in"})
 ui.cite(view, "Sites cited by the dataset", hosts, key="hosts")
 
 with st.expander("Data dictionary (data/README.md)"):

@@ -29,10 +29,7 @@ if log.empty:
 else:
     st.caption(f"{len(log)} change(s), newest first: rows added or removed, fields changed, rows newly verified or no "
                "longer verified, and sources cited for the first time.")
-    shown = log.head(2000)
-    if len(log) > len(shown):
-        st.caption(f"Showing the newest {len(shown)} of {len(log)}; the CSV below has every change.")
-    st.dataframe(shown, hide_index=True, column_config={
+    ui.table(log, "changes", column_config={
         "changed_on": "Release date", "summary": "Change", "change": "Kind", "field": "Field",
         "old_value": "Before", "new_value": "After", "release": "Release",
         "view": st.column_config.LinkColumn("View", display_text="open view"), "source_url": ui.link_config()})

@@ -160,3 +160,36 @@ def test_option_lists_match_the_tables(fixture_db):
     hq_opts, hq_set, hq_names = queries.hq_options(rel)
     assert hq_opts[0] == "all" and hq_set == {"all", *queries.companies(rel)["hq_country"].dropna()}
     assert [str(hq_names[h]) for h in hq_opts[1:]] == sorted(str(hq_names[h]) for h in hq_opts[1:])
+
+
+def test_the_same_participant_counts_once():
+    """Probe 3f: a participant listed twice (e.g. a what-if multiselect sent as ["GBR"] * 5) is one consent, on
+    its earliest date."""
+    cons = [_c("EU", date(2026, 5, 15), False), *[_c("GBR", date(2026, 11, 23), True, hyp=True)] * 5,
+            _c("GBR", date(2026, 11, 1), True, hyp=True), _c("NOR", date(2026, 11, 5), True)]
+    p = eif.progress(CETS, cons, date(2026, 11, 23))
+    assert (p.parties, p.coe_parties) == (3, 2)
+    assert [(c.participant_id, c.on) for c in p.consents] == [("EU", date(2026, 5, 15)), ("GBR", date(2026, 11, 1)),
+                                                               ("NOR", date(2026, 11, 5))]
+    assert p.hypothetical == ["GBR"]
+
+
+def test_a_query_over_streamlits_field_limit_is_trimmed_and_marked():
+    """Probe 3a, the pure part: dashboard.guards cuts a query Streamlit would drop (over 1,000 fields) down to the
+    first two values of each name plus a marker; state.parse then keeps the valid parameters, resets the repeated
+    one, does not count the marker as unknown, and the notice says so without a value."""
+    from urllib.parse import parse_qs
+
+    from dashboard import guards
+
+    raw = "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-01-01&" + "&".join(
+        f"k{n}=x" for n in range(3000))
+    q = parse_qs(guards.trim_query(raw, 1000), keep_blank_values=True)
+    assert sum(len(v) for v in q.values()) <= 1000
+    assert q["instrument"] == ["eu-ai-act"] and q["whatif"] == ["GBR", "GBR"] and q["as_of"] == ["2025-01-01"]
+    parsed = state.parse(SPEC, q)
+    assert parsed.values["instrument"] == "eu-ai-act" and parsed.values["as_of"] == date(2025, 1, 1)
+    assert parsed.reset == ["whatif"] and parsed.trimmed and parsed.unknown == len(q) - 4
+    assert parsed.notice.startswith("The link had more parameters than the Atlas reads; the extra ones were ignored.")
+    assert "GBR" not in parsed.notice and "eu-ai-act" not in parsed.notice
+    assert not state.parse(SPEC, {"instrument": ["eu-ai-act"]}).trimmed

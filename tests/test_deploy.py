@@ -30,7 +30,7 @@ PORT = 8501
 UID = 10001
 PLACEHOLDER = "change-me"
 CMD = ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
-APP_PATHS = ["streamlit_app.py", "pages", "dashboard", "static", "data/CURRENT", "data/releases", ".streamlit",
+APP_PATHS = ["streamlit_app.py", "pages", "dashboard", "data/CURRENT", "data/releases", ".streamlit",
              "requirements.txt"]
 
 
@@ -184,6 +184,14 @@ def test_dockerfile_copies_the_app_and_the_release(dockerfile):
     for needed in APP_PATHS:
         assert needed in sources, f"Dockerfile does not COPY {needed}"
     assert "data/sources" not in sources and "data" not in sources and "." not in sources
+    # Probe 4d: static/ is copied file by file, exactly the allow-list, never as a directory (whatever else is in
+    # the build context, a .DS_Store, an editor backup, a page, would be served).
+    from tests.test_server_posture import STATIC_FILES
+
+    # The one directory copied whole is static/feeds, which holds only well-formed *.atom files of our own
+    # (tests/test_server_posture.py::static_problems) and no dotfile (.dockerignore).
+    static = sorted(s for s in sources if s == "static" or s.startswith("static/"))
+    assert static == sorted([*(f"static/{f}" for f in STATIC_FILES), "static/feeds"]), static
 
 
 def test_dockerfile_copy_sources_exist():
@@ -237,6 +245,10 @@ def test_dockerfile_streamlit_settings_and_no_baked_cookie_secret(dockerfile):
     assert env.get("STREAMLIT_SERVER_HEADLESS") == "true"
     assert env.get("STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION") == "true"
     assert env.get("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS") == "none"
+    # The client-message cap (probe 3i) is the same in the image as in .streamlit/config.toml.
+    cfg = tomllib.loads(CONFIG_TOML.read_text(encoding="utf-8"))
+    assert env.get("STREAMLIT_SERVER_MAX_WIDGET_STATE_SIZE") == str(cfg["server"]["maxWidgetStateSize"]) == "1"
+    assert env.get("STREAMLIT_SERVER_MAX_MESSAGE_SIZE") == str(cfg["server"]["maxMessageSize"]) == "8"
     for ins, args in dockerfile:
         if ins in ("ENV", "ARG", "LABEL"):
             assert "COOKIE_SECRET" not in args.upper() and "cookiesecret" not in args.lower(), (ins, args)
@@ -269,6 +281,8 @@ def test_dockerignore_excludes_dev_files_and_keeps_the_app():
     for path in [".venv/bin/python", ".git/HEAD", "tests/test_deploy.py", "bench/x.py",
                  "dashboard/__pycache__/db.cpython-311.pyc", "data/sources/dataset.yml",
                  ".streamlit/secrets.toml"]:
+        assert ignored(path, pats), f".dockerignore lets {path} into the build context"
+    for path in ["static/.env", "static/.git/config", "static/geo/.hidden", "static/geo/.DS_Store"]:
         assert ignored(path, pats), f".dockerignore lets {path} into the build context"
     for path in APP_PATHS + ["dashboard/db.py", "data/releases/atlas-2026-11-23-979bb8d21651.duckdb",
                              ".streamlit/config.toml", "static/map_style.json"]:

@@ -134,6 +134,23 @@ def test_what_if_widget_change_moves_counts():
     assert at.query_params["whatif"] == "GBR,NOR"
 
 
+def test_what_if_repeated_id_counts_once():
+    """Probe 3f: the multiselect value ["GBR"] * 5 (as a tampered websocket message can send it) counts GBR once,
+    in the metrics, the queries function and the URL."""
+    from dashboard import queries
+
+    at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225"})
+    at.multiselect(key="whatif").set_value(["GBR"] * 5).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["2 / 5", "1 / 3"]
+    assert at.query_params["whatif"] == "GBR"
+    rel = queries.current_release()
+    as_of = queries.dataset_info(rel)["as_of"]
+    once = queries.eif_progress(rel, "cets-225", as_of, ("GBR",))
+    five = queries.eif_progress(rel, "cets-225", as_of, ("GBR",) * 5)
+    assert (five.parties, five.coe_parties) == (once.parties, once.coe_parties) == (2, 1)
+
+
 def test_binding_vs_voluntary_filters_change_counts():
     at = run_page("pages/3_Binding_vs_voluntary.py")
     all_states = _frame(at, "Binding")

