@@ -37,7 +37,7 @@ if ev.empty:
     ui.empty("No events on or before this date.")
 else:
     shown = ui.verified_col(ev[["event_date", "instrument", "title", "verified", "source_url"]])
-    st.dataframe(shown, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date",
-                 "instrument": "Instrument", "title": "Event", "verified": "Verified"})
+    ui.grid(shown, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date",
+            "instrument": "Instrument", "title": "Event", "verified": "Verified"})
     ui.cite(view, "Latest events", shown, list(ev["source_url"]), key="events")
 ui.sync_url(view)

@@ -57,7 +57,7 @@ def world_map() -> None:
         with box:
             st.caption(f"{mv.n_states} states" + (f" and {mv.n_orgs} organisation{'s' if mv.n_orgs > 1 else ''}"
                                                   if mv.n_orgs else "") + f" with a record on {as_of:%d %B %Y}.")
-            st.dataframe(mv.table, hide_index=True, column_config={
+            ui.grid(mv.table, hide_index=True, column_config={
                 "name": "State or organisation", "participant_id": "Code", "status_label": "Status",
                 "instrument": "Instrument", "action_date": "Date", "date_precision": "Date precision",
                 "n_instruments": "Instruments", "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})

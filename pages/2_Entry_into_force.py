@@ -72,7 +72,7 @@ else:
         could_tip=sig["participant_id"].isin(tip["participant_id"]))[
         ["participant", "status", "signed_on", "consent", "consent_on", "coe_member", "could_tip", "verified",
          "source_url", "note"]])
-    st.dataframe(shown, hide_index=True, column_config={
+    ui.grid(shown, hide_index=True, column_config={
         "participant": "Signatory", "status": "Status", "signed_on": "Signed", "consent": "Consent",
         "consent_on": "Deposited", "coe_member": "CoE member", "could_tip": "Could tip it",
         "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})

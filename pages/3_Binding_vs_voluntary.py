@@ -42,7 +42,7 @@ if shown.empty:
     ui.empty("No state in this selection has a commitment on this date.")
 else:
     st.plotly_chart(fig_countries, key="countries")
-    st.dataframe(shown, hide_index=True, column_config={"name": "State / organisation", "participant_id": "Code"})
+    ui.grid(shown, hide_index=True, column_config={"name": "State / organisation", "participant_id": "Code"})
     ui.cite(view, "Binding and voluntary commitments per country", shown, key="countries")
 
 st.subheader("Per company: voluntary stances")

@@ -52,7 +52,7 @@ tbl = queries.stance_table(rel, as_of, picked, stance, hq)
 if len(tbl) > MAX_TABLE_ROWS:
     st.caption(f"The table shows the first {MAX_TABLE_ROWS:,} of {len(tbl):,} stances (by company); narrow the "
                "filters above to see the others here, or download the CSV below: it has every one.")
-st.dataframe(tbl.head(MAX_TABLE_ROWS), hide_index=True, column_config={
+ui.grid(tbl.head(MAX_TABLE_ROWS), hide_index=True, column_config={
     "company": "Company", "instrument": "Commitment", "stance": "Stance", "stance_date": "Date",
     "date_precision": "Date precision", "quote": "Quote (reason given)", "quote_by": "Said by",
     "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})

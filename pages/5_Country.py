@@ -31,7 +31,7 @@ c[0].metric("Instruments with a record", len(have))
 c[1].metric("Binding", int((have["binding"] == "Binding").sum()))
 c[2].metric("Voluntary", int((have["binding"] == "Voluntary").sum()))
 shown = queries.participant_table(rel, pid, as_of)
-st.dataframe(shown, hide_index=True, column_config={
+ui.grid(shown, hide_index=True, column_config={
     "instrument": "Instrument", "binding": "Kind", "status_label": "Status", "date": "Date",
     "date_precision": "Date precision", "verified": "Verified", "source_url": ui.link_config(), "note": "Note"})
 ui.cite(view, f"Profile of {p['name']}", shown, queries.urls(have["source_url"]), key="country")
@@ -43,7 +43,7 @@ if hist.empty:
 else:
     acts = ui.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified", "source_url",
                                  "note"]])
-    st.dataframe(acts, hide_index=True, column_config={"source_url": ui.link_config(), "action_date": "Date"})
+    ui.grid(acts, hide_index=True, column_config={"source_url": ui.link_config(), "action_date": "Date"})
     ui.cite(view, f"Recorded acts of {p['name']}", acts, queries.urls(hist["source_url"]), key="acts")
 comp = queries.companies_in(rel, pid)
 if len(comp):
@@ -55,7 +55,7 @@ if len(comp):
     if len(comp) > MAX_COMPANY_LINKS:
         more = queries.company_links(rel, pid, as_of, MAX_COMPANY_LINKS)
         st.caption(f"And {len(more)} more:")
-        st.dataframe(more, hide_index=True, column_config={
+        ui.grid(more, hide_index=True, column_config={
             "name": "Company", "profile": st.column_config.LinkColumn("Profile", display_text="open profile")})
 st.caption(f"Status legend: {', '.join(STATUS_LABELS.values())}.")
 ui.sync_url(view, country=pid)

@@ -47,8 +47,8 @@ else:
     hist = hist[hist["instrument_id"] == iid]
     tbl = ui.verified_col(hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]])
     if len(tbl):
-        st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "participant": "Participant",
-                                                         "action_date": "Date"})
+        ui.grid(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "participant": "Participant",
+                                                    "action_date": "Date"})
         ui.cite(view, f"Participants in {i['short_name']}", tbl, [i["source_url"], *queries.urls(hist["source_url"])], key="acts")
     else:
         st.caption("Shown on the map as the law's own jurisdiction (no separate act recorded).")
@@ -59,7 +59,7 @@ if len(stances):
     st.subheader("Company stances")
     stbl = ui.verified_col(stances[["company", "stance", "stance_date", "date_precision", "quote", "quote_by",
                                     "verified", "source_url"]])
-    st.dataframe(stbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date"})
+    ui.grid(stbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date"})
     ui.cite(view, f"Company stances on {i['short_name']}", stbl, queries.urls(stances["source_url"]), key="stances")
 
 st.subheader("Timeline")
@@ -70,6 +70,6 @@ if ev.empty:
 else:
     st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")
     etbl = ui.verified_col(ev[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
-    st.dataframe(etbl, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date"})
+    ui.grid(etbl, hide_index=True, column_config={"source_url": ui.link_config(), "event_date": "Date"})
     ui.cite(view, f"Timeline of {i['short_name']}", etbl, queries.urls(ev["source_url"]), key="timeline")
 ui.sync_url(view, instrument=iid)

@@ -28,8 +28,8 @@ if mine.empty:
 else:
     tbl = ui.verified_col(mine[["instrument", "stance", "stance_date", "date_precision", "quote", "quote_by",
                                 "verified", "source_url", "note"]])
-    st.dataframe(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date",
-                                                     "quote": "Quote (reason given)", "quote_by": "Said by"})
+    ui.grid(tbl, hide_index=True, column_config={"source_url": ui.link_config(), "stance_date": "Date",
+                                                "quote": "Quote (reason given)", "quote_by": "Said by"})
     ui.cite(view, f"Stances of {c['name']}", tbl, queries.urls(mine["source_url"]), key="stances")
 
 if hq:
@@ -37,7 +37,7 @@ if hq:
     home = queries.home_table(rel, hq, cid, as_of)
     st.caption(f"{ui.esc(c['hq_name'])}: its record on the instruments this company took a stance on, and on every "
                "other instrument where it has one. Company-facing commitments usually have no state record.")
-    st.dataframe(home, hide_index=True, column_config={
+    ui.grid(home, hide_index=True, column_config={
         "source_url": ui.link_config(), "instrument": "Instrument", "binding": "Kind",
         "same_instrument": "Same instrument as a stance above", "status_label": "Home state status", "date": "Date",
         "verified": "Verified"})

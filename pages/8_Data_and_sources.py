@@ -51,13 +51,13 @@ st.markdown(
 st.subheader("What is unverified")
 unv = queries.unverified(rel)
 st.caption(f"{len(unv)} rows are loaded with verified = false; the app flags each of them where it appears.")
-st.dataframe(queries.unverified_table(rel), hide_index=True,
-             column_config={"source_url": ui.link_config(), "row_kind": "Row", "on_date": "Date"})
+ui.grid(queries.unverified_table(rel), hide_index=True,
+        column_config={"source_url": ui.link_config(), "row_kind": "Row", "on_date": "Date"})
 ui.cite(view, "Unverified rows", unv, key="unverified")
 
 st.subheader("Sources and provenance")
 files = queries.source_files(rel)
-st.dataframe(files, hide_index=True, column_config={"path": "File", "table_name": "Table", "accessed": "Last checked"})
+ui.grid(files, hide_index=True, column_config={"path": "File", "table_name": "Table", "accessed": "Last checked"})
 ui.cite(view, "Source files and provenance", files, key="sources")
 
 st.subheader("Who is cited")
@@ -65,8 +65,8 @@ hosts = queries.source_domains(rel)
 st.caption(f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distinct_urls'].sum())} distinct pages on "
            f"{len(hosts)} sites. Official sites (coe.int, europa.eu, gov.uk, un.org, oecd.org, governments and the "
            "companies themselves) are preferred; press is cited where no official page could be read.")
-st.dataframe(hosts, hide_index=True, column_config={"host": "Site", "rows_citing": "Rows citing it",
-                                                    "distinct_urls": "Distinct pages", "tables": "Used in"})
+ui.grid(hosts, hide_index=True, column_config={"host": "Site", "rows_citing": "Rows citing it",
+                                               "distinct_urls": "Distinct pages", "tables": "Used in"})
 ui.cite(view, "Sites cited by the dataset", hosts, key="hosts")
 
 with st.expander("Data dictionary (data/README.md)"):

@@ -1,0 +1,84 @@
+"""Spreadsheet-safe exports: no text cell the Atlas writes or shows in a grid can start a formula.
+
+A spreadsheet opening a CSV runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, one that starts with
+a TAB or CR, or with the full-width forms of those signs) as a formula, quoted or not: `=HYPERLINK(...)` becomes
+a live link, `+cmd|...` a DDE call (CSV injection, OWASP). The build refuses such text in the sources
+(`dashboard/textrules.py`); this module is the second line of defence for whatever reaches a reader anyway (a
+reviewed exception, a release written by other means): every CSV the app writes goes through `csv_bytes()`, and
+every frame shown in a data grid through `neutralise_frame()`, because the grid's own toolbar "Download as CSV"
+(Streamlit's frontend) and its clipboard copy write the cells as they are.
+
+The fix is OWASP's: prefix such a cell with a single quote, which spreadsheets read as "this is text" and hide.
+Numbers are left alone (a `-3.7` longitude is a number, not a formula), and so is text stored in a numeric column.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from dashboard.textrules import FORMULA_START
+
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")
+# The same signs as a pattern for pandas' str.match (Python re or pyarrow's RE2): literal characters, "-" last.
+_CANDIDATE = "\\s*[" + FORMULA_START.replace("-", "") + "-]"
+
+
+def needs_quote(value: Any) -> bool:
+    """True when `value` is text a spreadsheet would run as a formula (also after leading white space)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value[0] in FORMULA_START:
+        return not _PLAIN_NUMBER.fullmatch(value)
+    rest = value.lstrip()
+    return bool(rest) and rest[0] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(rest)
+
+
+def neutralise_cell(value: Any) -> Any:
+    """`value` with a leading single quote if a spreadsheet would run it as a formula; anything else unchanged."""
+    return "'" + value if needs_quote(value) else value
+
+
+def _text_column(s: pd.Series) -> bool:
+    return s.dtype == object or isinstance(s.dtype, pd.StringDtype)
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every formula-like text cell and column name quoted. Returns `df` itself (no copy) when nothing
+    needs it, which is the normal case: the memoised frames are shared read-only and are never modified here."""
+    out = None
+    for i, col in enumerate(df.columns):
+        s = df.iloc[:, i]
+        if not _text_column(s):
+            continue
+        try:  # vectorised first look (pyarrow strings: in C++); only its candidates are checked one by one
+            candidates = s[s.str.match(_CANDIDATE, na=False).to_numpy(dtype=bool)]
+        except (AttributeError, TypeError):  # an object column that is not all text (dates, lists)
+            candidates = s
+        try:
+            values = pd.unique(candidates.dropna())
+        except TypeError:  # unhashable cells (lists): check them one by one
+            values = list(candidates.dropna())
+        fix = {v: neutralise_cell(v) for v in values if needs_quote(v)}
+        if fix:
+            if out is None:
+                out = df.copy()
+            mask = s.map(lambda v: isinstance(v, str) and v in fix)
+            out.iloc[mask.to_numpy(), i] = s[mask].map(fix).to_numpy()
+    names = [str(c) for c in df.columns]
+    if any(needs_quote(c) for c in names):
+        out = (df.copy() if out is None else out)
+        out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in df.columns]
+    return df if out is None else out
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """The CSV of `df` (no index) with formula-like cells neutralised: the one CSV writer of the app. Lines end in
+    CRLF (RFC 4180): with pandas' default "\n" a CR inside a cell is written unquoted and splits the row."""
+    return neutralise_frame(df).to_csv(index=False, lineterminator="\r\n")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    return csv_text(df).encode("utf-8")
