@@ -8,6 +8,7 @@ Screenshots go to /tmp/atlas-shots/ (ATLAS_SHOTS to change).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -647,3 +648,39 @@ def hover_plotly(page) -> str:
             if "alert(1)" in text:
                 return text
     raise AssertionError("no Plotly hover label with the stance quote on the stance matrix")
+
+
+# ------------------------------------------------------------------------------------------ formula injection
+
+
+def test_grid_toolbar_and_table_csv_downloads_carry_no_live_formula(browser, tmp_path_factory):
+    """Probe 1a/1c in Chromium: the data grid's own toolbar "Download as CSV" (Streamlit's frontend) and the
+    page's "CSV of this table", on a release holding =HYPERLINK, @SUM, -2+3+cmd|… in the stance table."""
+    from dashboard.exports import needs_quote
+    from tests.test_formula_export import LINK, make_formula_release
+
+    tmp = tmp_path_factory.mktemp("formula-browser")
+    release, _ = make_formula_release(tmp)
+    got = {}
+    with AtlasServer(release, tmp) as srv:
+        ctx, net = new_context(browser)
+        # Without a file-system picker the frontend falls back to a plain download Playwright can catch.
+        ctx.add_init_script("window.showSaveFilePicker = undefined;")
+        page = ctx.new_page()
+        page.goto(f"{srv.base}/Corporate_stances", wait_until="domcontentloaded")
+        wait_ready(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        grid.hover()
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download as CSV").first.click()
+        got["grid toolbar"] = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+        with page.expect_download() as dl:
+            page.get_by_role("button", name=re.compile("CSV of this table")).first.click()
+        got["CSV of this table"] = Path(dl.value.path()).read_text(encoding="utf-8")
+        assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
+        ctx.close()
+    for where, text in got.items():
+        cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+        assert [c for c in cells if needs_quote(c)] == [], f"{where}: live formula cells"
+        assert "'" + LINK in cells and "'@SUM(1+1)" in cells, f"{where}: the quoted text is there"

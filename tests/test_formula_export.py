@@ -54,12 +54,10 @@ COLUMNS = [("stances", "quote"), ("stances", "quote_by"), ("stances", "note"), (
            ("actions", "note"), ("source_files", "title")]
 
 
-@pytest.fixture(scope="module")
-def formula_release(tmp_path_factory) -> tuple[Path, set]:
+def make_formula_release(tmp: Path) -> tuple[Path, set]:
     """(release, the text values the build stored). After the build, any value still stored with its apostrophe
     is set to the raw text: the exports must hold even for a release written some other way (a no-op when the
-    build already honoured the exception)."""
-    tmp = tmp_path_factory.mktemp("formula")
+    build already honoured the exception). Also used by test_browser.py (the grid's toolbar download)."""
     src = tmp / "sources"
     shutil.copytree(FIXTURE_SOURCES, src)
     for (f, line, col), text in HOSTILE.items():
@@ -73,6 +71,11 @@ def formula_release(tmp_path_factory) -> tuple[Path, set]:
             for text in {*HOSTILE.values(), PROV_TITLE}:
                 con.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", [text, "'" + text])  # noqa: S608
     return release, held
+
+
+@pytest.fixture(scope="module")
+def formula_release(tmp_path_factory) -> tuple[Path, set]:
+    return make_formula_release(tmp_path_factory.mktemp("formula"))
 
 
 def test_the_release_holds_the_text_as_given(formula_release):
