@@ -458,12 +458,13 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
         key = ("participant_id",) if name == "organisations" else TABLES[name]["key"]
         seen: dict[tuple, tuple[str, int]] = {}
         for r in rows:
-            k = tuple(r.get(c) for c in key)
+            k = tuple(_fold(r.get(c)) for c in key)  # text key parts (an event title) compared case-blind
             if any(v is None for v in k):
                 continue
             if k in seen:
                 f0, l0 = seen[k]
-                src.add(r["_file"], r["_row"], ",".join(key), f"duplicate of {f0}:{l0} ({', '.join(map(str, k))})")
+                shown = ", ".join(str(r.get(c)) for c in key)
+                src.add(r["_file"], r["_row"], ",".join(key), f"duplicate of {f0}:{l0} ({shown})")
             else:
                 seen[k] = (r["_file"], r["_row"])
         if name == "organisations":
@@ -487,6 +488,7 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
                                      "rerun with --allow-shrink if the removal is intended")
 
     _cross_checks(src, parsed)
+    _same_name_checks(src, parsed)
     src.tables = {name: pd.DataFrame(rows) for name, rows in parsed.items()}
     src.tables["states"] = st
     for name in ("schema.sql", "views.sql"):
@@ -540,6 +542,26 @@ def _provenance_entry(src: Sources, rel: str, key: str, entry: dict) -> dict:
 def _yaml_type(value: object) -> str:
     return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number", float: "a number"}.get(
         type(value), f"a {type(value).__name__}")
+
+
+def _fold(value: object) -> object:
+    """A key part as compared for duplicates: text case-folded with its white space collapsed."""
+    return " ".join(value.casefold().split()) if isinstance(value, str) else value
+
+
+def _same_name_checks(src: Sources, t: dict[str, list[dict]]) -> None:
+    """Two companies may not share a name (case-blind): a copy under a new id is how a look-alike would get in."""
+    seen: dict[object, dict] = {}
+    for r in t["companies"]:
+        name = _fold(r.get("name"))
+        if not name or not r.get("company_id"):
+            continue
+        if name in seen:
+            first = seen[name]
+            src.add(r["_file"], r["_row"], "name", f"{r['name']!r} is already the name of company "
+                    f"{first['company_id']!r} ({first['_file']}:{first['_row']}); give each company one row")
+        else:
+            seen[name] = r
 
 
 def _prov(provenance: dict, rel: str) -> dict:

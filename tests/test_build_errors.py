@@ -299,6 +299,13 @@ CASES = [
          [replace(P, "  title: Test fixture carved from data/sources (events)",
                   "  title: Test fixture carved from data/sources (events)\n  notes: \"fine \\u202eenif\"")],
          [(P, 0, "events/main.csv.notes", r"U\+202E RIGHT-TO-LEFT OVERRIDE")]),
+    # 2p: a copy that differs only in case, or a second company under a new id with the same name.
+    Case("event-title-differs-only-in-case",
+         [copy_line(E, 2), cell(E, 31, "title", "ADOPTED BY THE COUNCIL OF EUROPE COMMITTEE OF MINISTERS AT ITS 133RD "
+                                                "SESSION")],
+         [(E, 31, "instrument_id,event_date,title", r"duplicate of events/main\.csv:2 \(cets-225, 2024-05-17, ADOPTED")]),
+    Case("company-same-name-new-id", [copy_line(C, 7), cell(C, 12, "company_id", "microsoft-corp")],
+         [(C, 12, "name", r"'Microsoft' is already the name of company 'microsoft' \(companies/main\.csv:7\)")]),
     # 2p: URLs whose host mixes scripts or looks like another, or that hide characters.
     *(Case(f"url-{name}", [cell(f, line, "source_url", value)], [(f, line, "source_url", pattern)])
       for name, f, line, value, pattern in [
