@@ -51,6 +51,12 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = None
     for i, col in enumerate(df.columns):
         s = df.iloc[:, i]
+        if isinstance(s.dtype, pd.CategoricalDtype):  # DuckDB ENUMs arrive as categories: check the categories
+            cats = {c: neutralise_cell(c) for c in s.cat.categories if needs_quote(c)}
+            if cats:
+                out = df.copy() if out is None else out
+                out.isetitem(i, s.cat.rename_categories(lambda c: cats.get(c, c)))
+            continue
         if not _text_column(s):
             continue
         try:  # vectorised first look (pyarrow strings: in C++); only its candidates are checked one by one

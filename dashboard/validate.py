@@ -129,6 +129,10 @@ def _url_host_and_text(value: str, parts) -> str | None:
         return "URL " + (hidden or "contains white space").removeprefix("text ")
     if "@" in parts.netloc:
         return "URL has a user name before the host (…@host), which hides the real host; give the plain URL"
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "URL has a port that is not a number"
     return host_problem(parts.hostname or "")
 
 

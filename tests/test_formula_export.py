@@ -120,6 +120,13 @@ def test_neutralise_frame_copies_only_when_needed_and_never_mutates():
     assert list(headers.columns) == ["'=cmd"]
 
 
+def test_neutralise_frame_handles_categories():
+    df = pd.DataFrame({"c": pd.Categorical(["=1+1", "ok", "=1+1"]), "d": pd.Categorical(["a", "b", "a"])})
+    out = exports.neutralise_frame(df)
+    assert out["c"].tolist() == ["'=1+1", "ok", "'=1+1"] and out["d"] is not None
+    assert df["c"].tolist() == ["=1+1", "ok", "=1+1"]
+
+
 def test_neutralise_frame_handles_pandas_string_dtype():
     df = pd.DataFrame({"t": pd.array(["=1+1", "ok", None], dtype="string")})
     assert exports.neutralise_frame(df)["t"].tolist()[:2] == ["'=1+1", "ok"]

@@ -88,6 +88,7 @@ HOSTILE_URLS = [
     "https://www.coe.int@example.org/treaty",
     "https://ex_ample.org/",
     "https://-example.org/",
+    "https://example.org:abc/",
 ]
 
 
