@@ -14,15 +14,12 @@ Numbers are left alone (a `-3.7` longitude is a number, not a formula), and so i
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.textrules import FORMULA_START
-
-_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")
+from dashboard.textrules import FORMULA_START, PLAIN_NUMBER
 
 
 def needs_quote(value: Any) -> bool:
@@ -30,9 +27,9 @@ def needs_quote(value: Any) -> bool:
     if not isinstance(value, str) or not value:
         return False
     if value[0] in FORMULA_START:
-        return not _PLAIN_NUMBER.fullmatch(value)
+        return not PLAIN_NUMBER.fullmatch(value)
     rest = value.lstrip()
-    return bool(rest) and rest[0] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(rest)
+    return bool(rest) and rest[0] in FORMULA_START and not PLAIN_NUMBER.fullmatch(rest)
 
 
 def neutralise_cell(value: Any) -> Any:

@@ -30,7 +30,7 @@ import unicodedata
 # Spreadsheet formula triggers (OWASP: = + - @ TAB CR) and their full-width forms, which some locales also run.
 FORMULA_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
 QUOTABLE = "=+-@\uff1d\uff0b\uff0d\uff20"  # signs the apostrophe exception may protect (never TAB or CR)
-_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")
+PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")  # a number, not a formula: -2, +44, 1,5
 # Scripts that one word may combine (UTS #39, "highly restrictive"); full-width Latin counts as Latin here.
 _EAST_ASIAN = ({"Latin", "Han", "Hiragana", "Katakana"}, {"Latin", "Han", "Bopomofo"}, {"Latin", "Han", "Hangul"})
 _BAD_CATEGORIES = {"Cc": "a control character", "Cf": "an invisible formatting character",
@@ -46,7 +46,7 @@ def char_name(ch: str) -> str:
 
 def formula_problem(value: str) -> str | None:
     """Why the (stripped) text `value` would run as a spreadsheet formula, or None."""
-    if value and value[0] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(value):
+    if value and value[0] in FORMULA_START and not PLAIN_NUMBER.fullmatch(value):
         sign = {"\t": "a TAB", "\r": "a CR"}.get(value[0], repr(value[0]))
         return (f"text starts with {sign}, which a spreadsheet opening the CSV runs as a formula; reword it, or if it "
                 f"must start so, write it with a leading apostrophe ('{value[0].strip() or '…'}…): the build then "
