@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import completeness, db, eif, fmt, state, status
+from dashboard import completeness, db, eif, exports, fmt, state, status
 from dashboard.cache import memo
 from dashboard.config import CONSENT_ACTIONS, MAX_TABLE_ROWS
 
@@ -312,7 +312,7 @@ def export_zip(rel: db.Release, fmt: str) -> bytes:
                 if isinstance(df[c].dtype, pd.CategoricalDtype):
                     df[c] = df[c].astype(str)
             if fmt == "csv":
-                zf.writestr(f"{name}.csv", df.to_csv(index=False))
+                zf.writestr(f"{name}.csv", exports.csv_text(df))  # formula-like cells quoted
             else:
                 out = io.BytesIO()
                 df.to_parquet(out, index=False)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import guards, queries, state
+from dashboard import exports, guards, queries, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
@@ -187,7 +187,8 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
             st.code("\n".join(lines), language=None, wrap_lines=True)
     if df is not None:
         # Deferred: the CSV is made only when the reader clicks (saves a to_csv on every rerun).
-        cols[1].download_button(":material/download: CSV of this table", lambda: df.to_csv(index=False).encode("utf-8"),
+        # exports.csv_bytes: formula-like cells are quoted (a CSV opened in a spreadsheet must not run them).
+        cols[1].download_button(":material/download: CSV of this table", lambda: exports.csv_bytes(df),
                                 file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
                                 mime="text/csv", key=f"csv-{key}", on_click="ignore")
 
@@ -201,7 +202,11 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
         st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(df):,} {noun}" + (f"; {hint}" if hint else "")
                    + rest)
         df = df.head(MAX_TABLE_ROWS)
-    st.dataframe(df, hide_index=True, **kwargs)
+    # Formula-like text cells (`=`, `+`, `-`, `@`… first: see dashboard/exports.py) are shown quoted, because the
+    # grid's own toolbar "Download as CSV" and its clipboard copy are Streamlit's frontend code and write the cells
+    # as they are. The build refuses such text, so this only touches a reviewed exception; the frame is not copied
+    # when nothing needs it.
+    st.dataframe(exports.neutralise_frame(df), hide_index=True, **kwargs)
 
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:

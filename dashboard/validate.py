@@ -20,6 +20,7 @@ import yaml
 
 from dashboard import config
 from dashboard.participants import states
+from dashboard.textrules import host_problem, invisible_problem, text_problems, unquote_formula
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ORG_CODE = re.compile(r"[A-Z]{2,5}")
@@ -128,7 +129,22 @@ def check_url(value: str) -> str | None:
     host = parts.hostname or ""
     if "." not in host or host.startswith(".") or host.endswith("."):
         return f"URL has no valid host name ({host!r})"
-    return None
+    return _url_host_and_text(value, parts)
+
+
+def _url_host_and_text(value: str, parts) -> str | None:
+    """The rest of check_url: no hidden or reordering characters, no user name before the host, and a host the app
+    will link to (plain ASCII; an xn-- name that is not a look-alike). See dashboard/textrules.py."""
+    hidden = invisible_problem(value)
+    if hidden or any(ch.isspace() for ch in value):
+        return "URL " + (hidden or "contains white space").removeprefix("text ")
+    if "@" in parts.netloc:
+        return "URL has a user name before the host (…@host), which hides the real host; give the plain URL"
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "URL has a port that is not a number"
+    return host_problem(parts.hostname or "")
 
 
 @dataclass
@@ -160,12 +176,69 @@ def _read_text(src: Sources, path: Path, rel: str) -> str | None:
         return None
 
 
+MAX_YAML_BYTES = 256 * 1024  # the largest provenance file is 7 KB
+MAX_YAML_NODES = 50_000  # scalars, lists and mappings in a document, counted with every alias expanded
+
+
+class _YamlTooBig(Exception):
+    pass
+
+
+def _expanded_nodes(node: yaml.Node, limit: int) -> int:
+    """How many nodes `node` stands for once every alias is expanded (an alias is the same node object again), or
+    more than `limit` as soon as that is certain: a billion-laughs document is refused after a few hundred steps."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            children = n.value
+        elif isinstance(n, yaml.MappingNode):
+            children = [c for pair in n.value for c in pair]
+        else:
+            children = []
+        for c in children:
+            total += size(c)
+            if total > limit:
+                raise _YamlTooBig
+        sizes[id(n)] = total
+        return total
+
+    return size(node)
+
+
+def _safe_yaml(text: str) -> object:
+    """yaml.safe_load, refusing a document that expands (through aliases) to more than MAX_YAML_NODES nodes."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_nodes(node, MAX_YAML_NODES)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(src: Sources, path: Path, rel: str) -> object | None:
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        src.add(rel, 0, "-", f"YAML file is {size:,} bytes; at most {MAX_YAML_BYTES:,} allowed (split it)")
+        return None
     text = _read_text(src, path, rel)
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        return _safe_yaml(text)
+    except _YamlTooBig:
+        src.add(rel, 0, "-", f"YAML expands to more than {MAX_YAML_NODES:,} values through its aliases (&anchor / "
+                             "*alias): refused before it is expanded, as a billion-laughs document must be")
+        return None
+    except RecursionError:
+        src.add(rel, 0, "-", "YAML is nested too deeply")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -244,10 +317,16 @@ def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: s
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\u0000" in value:
         src.add(rel, line, col, "value contains a control character")
         return None
+    quoted = False
+    if typ == "text":
+        value, quoted = unquote_formula(value), value != unquote_formula(value)
     if col in MAX_LEN and len(value) > MAX_LEN[col]:
         src.add(rel, line, col, f"value is {len(value)} characters long; at most {MAX_LEN[col]} allowed")
     if typ == "text":
-        return value
+        problems = text_problems(value, formula_ok=quoted)
+        for why in problems:
+            src.add(rel, line, col, why)
+        return None if problems else value
     if typ == "id":
         if not SLUG.fullmatch(value):
             src.add(rel, line, col, f"id {value!r} is not a lowercase slug like 'cets-225'")
@@ -354,8 +433,9 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
             if not isinstance(entry, dict):
                 src.add(rel, 0, str(key), "entry must be a mapping")
                 continue
+            raw, entry = entry, _provenance_entry(src, rel, str(key), entry)
             for need in ("title", "producer", "licence", "accessed"):
-                if not entry.get(need):
+                if not raw.get(need):
                     src.add(rel, 0, f"{key}.{need}", "required value is missing")
             acc = entry.get("accessed")
             acc_d = acc if isinstance(acc, date) and not isinstance(acc, datetime) else _parse_date(str(acc or ""))
@@ -402,12 +482,13 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
         key = ("participant_id",) if name == "organisations" else TABLES[name]["key"]
         seen: dict[tuple, tuple[str, int]] = {}
         for r in rows:
-            k = tuple(r.get(c) for c in key)
+            k = tuple(_fold(r.get(c)) for c in key)  # text key parts (an event title) compared case-blind
             if any(v is None for v in k):
                 continue
             if k in seen:
                 f0, l0 = seen[k]
-                src.add(r["_file"], r["_row"], ",".join(key), f"duplicate of {f0}:{l0} ({', '.join(map(str, k))})")
+                shown = ", ".join(str(r.get(c)) for c in key)
+                src.add(r["_file"], r["_row"], ",".join(key), f"duplicate of {f0}:{l0} ({shown})")
             else:
                 seen[k] = (r["_file"], r["_row"])
         if name == "organisations":
@@ -431,6 +512,7 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
                                      "rerun with --allow-shrink if the removal is intended")
 
     _cross_checks(src, parsed)
+    _same_name_checks(src, parsed)
     src.tables = {name: pd.DataFrame(rows) for name, rows in parsed.items()}
     src.tables["states"] = st
     for name in ("schema.sql", "views.sql"):
@@ -445,6 +527,65 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
     src.digest = digest.hexdigest()
     src.problems.sort(key=lambda p: (p.file, p.row, p.field))
     return src
+
+
+PROVENANCE_FIELDS = {"title": "text", "producer": "text", "licence": "text", "accessed": "date", "notes": "text"}
+
+
+def _provenance_entry(src: Sources, rel: str, key: str, entry: dict) -> dict:
+    """The entry with only known fields of the right type: text fields must be YAML strings that pass the text
+    rules (a list, a mapping or a number is refused, not published as its Python repr), `accessed` a date."""
+    out: dict = {}
+    for name, value in entry.items():
+        kind = PROVENANCE_FIELDS.get(str(name))
+        if kind is None:
+            src.add(rel, 0, f"{key}.{name}",
+                    f"unknown field; a provenance entry has: {', '.join(PROVENANCE_FIELDS)}")
+            continue
+        if value is None:
+            continue
+        if kind == "date":
+            if not isinstance(value, (str, date)) or isinstance(value, datetime):
+                src.add(rel, 0, f"{key}.{name}", f"must be a date in YYYY-MM-DD form, not {_yaml_type(value)}")
+                continue
+            out[name] = value
+            continue
+        if not isinstance(value, str):
+            src.add(rel, 0, f"{key}.{name}", f"must be text, not {_yaml_type(value)} (quote it if it is text)")
+            continue
+        text = unquote_formula(value.strip())
+        problems = [*(["value contains a control character"] if any(ord(c) < 32 and c not in "\n\t" for c in text)
+                      else []), *text_problems(text, formula_ok=text != value.strip())]
+        for why in problems:
+            src.add(rel, 0, f"{key}.{name}", why)
+        if not problems:
+            out[name] = text
+    return out
+
+
+def _yaml_type(value: object) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), f"a {type(value).__name__}")
+
+
+def _fold(value: object) -> object:
+    """A key part as compared for duplicates: text case-folded with its white space collapsed."""
+    return " ".join(value.casefold().split()) if isinstance(value, str) else value
+
+
+def _same_name_checks(src: Sources, t: dict[str, list[dict]]) -> None:
+    """Two companies may not share a name (case-blind): a copy under a new id is how a look-alike would get in."""
+    seen: dict[object, dict] = {}
+    for r in t["companies"]:
+        name = _fold(r.get("name"))
+        if not name or not r.get("company_id"):
+            continue
+        if name in seen:
+            first = seen[name]
+            src.add(r["_file"], r["_row"], "name", f"{r['name']!r} is already the name of company "
+                    f"{first['company_id']!r} ({first['_file']}:{first['_row']}); give each company one row")
+        else:
+            seen[name] = r
 
 
 def _prov(provenance: dict, rel: str) -> dict:

@@ -8,6 +8,7 @@ Screenshots go to /tmp/atlas-shots/ (ATLAS_SHOTS to change).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -452,6 +453,9 @@ PAYLOADS = [
     "<a href=javascript:alert(1)>x</a>",
 ]
 ALL = " ".join(PAYLOADS)
+# The build refuses bidirectional controls in text (test_build_errors, "text-rtl-override-*"), so the sources carry
+# a stand-in and the release gets the real U+202E after the build: the app must still show it as text.
+RLO, RLO_STAND_IN = "\u202e", "\u00a4"
 HOSTILE_URL = "https://example.org/x?q='onmouseover=alert(1)//&r=javascript:alert(1)"
 
 
@@ -461,6 +465,7 @@ def _rewrite(path: Path, edit) -> None:
         fields, rows = reader.fieldnames, list(reader)
     for i, r in enumerate(rows):
         edit(i, r, PAYLOADS[i % len(PAYLOADS)])
+        r.update({k: v.replace(RLO, RLO_STAND_IN) for k, v in r.items() if isinstance(v, str)})
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         w.writeheader()
@@ -497,6 +502,11 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
 
     outcome = "accepted"
     con = duckdb.connect(str(release))
+    text_columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' "
+                               "AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()
+    for table, col in text_columns:  # our own catalogue's names, not data
+        con.execute(f'UPDATE {table} SET "{col}" = replace("{col}", ?, ?) WHERE contains("{col}", ?)',  # noqa: S608
+                    [RLO_STAND_IN, RLO, RLO_STAND_IN])
     try:
         con.execute("UPDATE stances SET source_url = 'javascript:alert(1)' WHERE company_id = 'meta'")
         con.execute("UPDATE companies SET website = 'javascript:alert(1)' WHERE company_id = 'meta'")
@@ -638,3 +648,39 @@ def hover_plotly(page) -> str:
             if "alert(1)" in text:
                 return text
     raise AssertionError("no Plotly hover label with the stance quote on the stance matrix")
+
+
+# ------------------------------------------------------------------------------------------ formula injection
+
+
+def test_grid_toolbar_and_table_csv_downloads_carry_no_live_formula(browser, tmp_path_factory):
+    """Probe 1a/1c in Chromium: the data grid's own toolbar "Download as CSV" (Streamlit's frontend) and the
+    page's "CSV of this table", on a release holding =HYPERLINK, @SUM, -2+3+cmd|… in the stance table."""
+    from dashboard.exports import needs_quote
+    from tests.test_formula_export import LINK, make_formula_release
+
+    tmp = tmp_path_factory.mktemp("formula-browser")
+    release, _ = make_formula_release(tmp)
+    got = {}
+    with AtlasServer(release, tmp) as srv:
+        ctx, net = new_context(browser)
+        # Without a file-system picker the frontend falls back to a plain download Playwright can catch.
+        ctx.add_init_script("window.showSaveFilePicker = undefined;")
+        page = ctx.new_page()
+        page.goto(f"{srv.base}/Corporate_stances", wait_until="domcontentloaded")
+        wait_ready(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        grid.hover()
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download as CSV").first.click()
+        got["grid toolbar"] = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+        with page.expect_download() as dl:
+            page.get_by_role("button", name=re.compile("CSV of this table")).first.click()
+        got["CSV of this table"] = Path(dl.value.path()).read_text(encoding="utf-8")
+        assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
+        ctx.close()
+    for where, text in got.items():
+        cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+        assert [c for c in cells if needs_quote(c)] == [], f"{where}: live formula cells"
+        assert "'" + LINK in cells and "'@SUM(1+1)" in cells, f"{where}: the quoted text is there"

@@ -162,6 +162,10 @@ O = "organisations.csv"  # noqa: E741
 P = "provenance/fixture.yml"
 NOT_URL = r"URL must start with http:// or https:// \(scheme '{}' is not allowed\)"
 ACTION_KEY = "instrument_id,participant_id,action,action_date"
+FORMULA = r"text starts with {}, which a spreadsheet opening the CSV runs as a formula; .*leading apostrophe"
+# Nine levels of nine aliases: 9**9 = 387,420,489 strings once expanded (the probe's 2n), inside a real entry.
+BOMB = "\n".join(['  _l0: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+                  *(f"  _l{i}: &{chr(97 + i)} [{','.join(['*' + chr(96 + i)] * 9)}]" for i in range(1, 9))])
 
 CASES = [
     Case("missing-source-url", [cell(A, 3, "source_url", "")],
@@ -213,10 +217,10 @@ CASES = [
     Case("crlf-line-endings", [bytes_edit(E, lambda b: b.replace(b"\n", b"\r\n"))],
          [(E, 0, "-", r"Windows \(CRLF\) .*line endings")]),
     Case("wrong-column-count", [replace(S, "no quote)\"\n", "no quote)\",extra\n")],
-         [(S, 7, "-", r"expected 10 fields, found 11")]),
+         [(S, 7, "-", r"expected 13 fields, found 14")]),
     Case("unterminated-quote", [replace(C, "\"Redmond, Washington.\"", "\"Redmond, Washington.")],
          [(C, 0, "-", r"malformed CSV")]),
-    Case("unknown-column", [replace(E, "source_url,verified\n", "source_url,verified,extra_col\n")],
+    Case("unknown-column", [replace(E, "checked_on,verified\n", "checked_on,verified,extra_col\n")],
          [(E, 1, "extra_col", r"unknown column\(s\)")]),
     Case("missing-column", [replace(C, "company_id,name,hq_country,website,", "company_id,name,website,")],
          [(C, 1, "hq_country", r"missing column\(s\); expected columns: company_id, name, hq_country")]),
@@ -248,6 +252,98 @@ CASES = [
          [("dataset.yml", 0, "-", r"must be a mapping with version and as_of")]),
     Case("dataset-yml-as-of-timestamp", [write("dataset.yml", 'version: "fixture-1"\nas_of: 2026-06-30T12:00:00\n')],
          [("dataset.yml", 0, "as_of", r"not a date in YYYY-MM-DD form")]),
+    # Reliability probe 2026-12. 1a-1d: text a spreadsheet would run as a formula (also after a leading TAB).
+    *(Case(f"formula-{name}", [cell(f, line, col, value)], [(f, line, col, FORMULA.format(sign))])
+      for name, f, line, col, value, sign in [
+          ("hyperlink-in-quote", S, 3, "quote", '=HYPERLINK("http://example.invalid","x")', "'='"),
+          ("at-in-quote-by", S, 3, "quote_by", "@SUM(1+1)", "'@'"),
+          ("minus-dde-in-stance-note", S, 4, "note", "-2+3+cmd|' /C calc'!A0", "'-'"),
+          ("plus-dde-in-company-name", C, 3, "name", "+1+cmd|' /C calc'!A0", r"'\+'"),
+          ("hyperlink-in-company-note", C, 4, "note", '=HYPERLINK("http://example.invalid","x")', "'='"),
+          ("hyperlink-in-event-title", E, 3, "title", '=HYPERLINK("http://example.invalid","click")', "'='"),
+          ("hyperlink-in-instrument-summary", I, 3, "summary", '=HYPERLINK("http://example.invalid","x")', "'='"),
+          ("at-in-instrument-note", I, 4, "note", "@SUM(1+1)*cmd|' /C calc'!A0", "'@'"),
+          ("hyperlink-in-action-note", A, 5, "note", '=HYPERLINK("http://example.invalid","x")', "'='"),
+          ("hyperlink-in-organisation-name", O, 2, "name", "=1+1", "'='"),
+          ("after-leading-tab", S, 5, "quote", "\t=1+1", "'='"),  # 1d: the TAB was stripped into a formula
+          ("after-leading-spaces", M, 3, "note", "   =1+1", "'='"),
+          ("fullwidth-equals", E, 4, "title", "\uff1d1+1", "'\uff1d'"),
+      ]),
+    Case("formula-in-provenance-title",
+         [replace(P, "  title: Test fixture carved from data/sources (stances)",
+                  "  title: '=HYPERLINK(\"http://example.invalid\",\"prov\") stances'")],
+         [(P, 0, "stances/main.csv.title", FORMULA.format("'='"))]),
+    # 2p: invisible, reordering and look-alike characters in text, named by code point.
+    *(Case(f"text-{name}", [cell(f, line, col, value)], [(f, line, col, pattern)])
+      for name, f, line, col, value, pattern in [
+          ("rtl-override-in-company-name", C, 4, "name", "Acme \u202eIA nepO\u202c",
+           r"invisible formatting character, U\+202E RIGHT-TO-LEFT OVERRIDE"),
+          ("zero-width-space-in-company-name", C, 5, "name", "Open\u200bAI", r"U\+200B ZERO WIDTH SPACE"),
+          ("c1-control-in-action-note", A, 6, "note", "Signed \u009b in Vilnius",
+           r"text contains a control character, U\+009B"),
+          ("line-separator-in-event-title", E, 5, "title", "Adopted\u2028by the Council", r"U\+2028 LINE SEPARATOR"),
+          ("bidi-isolate-in-stance-note", S, 6, "note", "a\u2066b\u2069", r"U\+2066 LEFT-TO-RIGHT ISOLATE"),
+          ("rtl-mark-in-quote-by", S, 7, "quote_by", "CEO\u200f", r"U\+200F RIGHT-TO-LEFT MARK"),
+          ("bom-inside-instrument-note", I, 2, "note", "Treaty\ufeffchart", r"U\+FEFF ZERO WIDTH NO-BREAK SPACE"),
+          ("word-joiner-in-short-name", I, 5, "short_name", "EU\u2060AI", r"U\+2060 WORD JOINER"),
+          ("del-in-membership-note", M, 4, "note", "x\x7fy", r"control character, U\+007F"),
+          ("nfd-in-company-note", C, 6, "note", "Office in Tu\u0308rkiye", r"not in Unicode NFC form"),
+          ("cyrillic-o-in-company-name", C, 7, "name", "Micr\u043esoft",
+           r"the word 'Micr.soft' mixes Latin and Cyrillic letters \(U\+043E CYRILLIC SMALL LETTER O\)"),
+          ("fullwidth-letter-in-company-name", C, 8, "name", "\uff2dicrosoft",
+           r"mixes Latin and Fullwidth Latin letters \(U\+FF2D FULLWIDTH LATIN CAPITAL LETTER M\)"),
+          ("greek-alpha-in-event-title", E, 6, "title", "EU AI \u0391ct enters into force",
+           r"mixes Latin and Greek letters \(U\+0391 GREEK CAPITAL LETTER ALPHA\)"),
+      ]),
+    Case("text-rtl-override-in-provenance-notes",
+         [replace(P, "  title: Test fixture carved from data/sources (events)",
+                  "  title: Test fixture carved from data/sources (events)\n  notes: \"fine \\u202eenif\"")],
+         [(P, 0, "events/main.csv.notes", r"U\+202E RIGHT-TO-LEFT OVERRIDE")]),
+    # 2p: a copy that differs only in case, or a second company under a new id with the same name.
+    Case("event-title-differs-only-in-case",
+         [copy_line(E, 2), cell(E, 31, "title", "ADOPTED BY THE COUNCIL OF EUROPE COMMITTEE OF MINISTERS AT ITS 133RD "
+                                                "SESSION")],
+         [(E, 31, "instrument_id,event_date,title", r"duplicate of events/main\.csv:2 \(cets-225, 2024-05-17, ADOPTED")]),
+    Case("company-same-name-new-id", [copy_line(C, 7), cell(C, 12, "company_id", "microsoft-corp")],
+         [(C, 12, "name", r"'Microsoft' is already the name of company 'microsoft' \(companies/main\.csv:7\)")]),
+    # 2p: URLs whose host mixes scripts or looks like another, or that hide characters.
+    *(Case(f"url-{name}", [cell(f, line, "source_url", value)], [(f, line, "source_url", pattern)])
+      for name, f, line, value, pattern in [
+          ("cyrillic-host", A, 8, "https://www.c\u043e\u0435.int/en/",
+           r"host name has a non-ASCII character \(U\+043E CYRILLIC SMALL LETTER O\)"),
+          ("punycode-mixed-script-host", A, 9, "https://www." + "c\u043ee".encode("idna").decode() + ".int/en/",
+           r"international look-alike name: .*mixes Latin and Cyrillic"),
+          ("punycode-all-lookalike-host", S, 8, "https://www." + "\u0441\u043e\u0435".encode("idna").decode() + ".int/",
+           r"made only of letters that look like Latin ones"),
+          ("rtl-override-in-path", E, 7, "https://www.coe.int/en/\u202egnp.exe",
+           r"URL contains an invisible formatting character, U\+202E"),
+          ("user-name-before-host", C, 9, "https://www.coe.int@example.org/treaty", r"user name before the host"),
+      ]),
+    # 2n: YAML alias bomb, an oversized file, provenance fields of the wrong type or unknown.
+    Case("yaml-billion-laughs",
+         [replace(P, "stances/main.csv:\n  title: Test fixture carved from data/sources (stances)",
+                  "stances/main.csv:\n" + BOMB + "\n  title: Test fixture carved from data/sources (stances)"),
+          replace(P, "  title: Test fixture carved from data/sources (events)",
+                  "  title: Test fixture carved from data/sources (events)\n  notes: *i")],
+         [(P, 0, "-", r"YAML expands to more than 50,000 values through its aliases")]),
+    Case("yaml-file-too-large", [write("provenance/zz-big.yml", "# " + "x" * 300_000 + "\n")],
+         [("provenance/zz-big.yml", 0, "-", r"YAML file is 300,003 bytes; at most 262,144 allowed")]),
+    *(Case(f"provenance-{name}", [replace(P, old, new)], [(P, 0, fld, pattern)])
+      for name, old, new, fld, pattern in [
+          ("title-is-a-list", "  title: Test fixture carved from data/sources (stances)", "  title: [a, b]",
+           "stances/main.csv.title", r"must be text, not a list"),
+          ("title-is-a-mapping", "  title: Test fixture carved from data/sources (stances)", "  title: {k: v}",
+           "stances/main.csv.title", r"must be text, not a mapping"),
+          ("producer-is-a-number", "(events)\n  producer: AI Governance Atlas tests", "(events)\n  producer: 12",
+           "events/main.csv.producer", r"must be text, not a number"),
+          ("accessed-is-a-list", "(companies)\n  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n"
+                                 "  accessed: 2026-06-30",
+           "(companies)\n  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: [2026-06-30]",
+           "companies/main.csv.accessed", r"must be a date in YYYY-MM-DD form, not a list"),
+          ("unknown-field", "  title: Test fixture carved from data/sources (stances)",
+           "  title: Test fixture carved from data/sources (stances)\n  _l0: hidden",
+           "stances/main.csv._l0", r"unknown field; a provenance entry has: title, producer, licence, accessed, notes"),
+      ]),
 ]
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+import yaml
 
 from bench.load import Session, open_stream
 from tests.conftest import ROOT
@@ -83,7 +84,8 @@ def test_hosted_app_serves_the_bundled_release():
             html = r.read().decode()
         assert r.status == 200 and ("<noscript" in html.lower() or 'id="root"' in html)
         version, exceptions = asyncio.run(_shown_version(port, "World_map", "instrument=cets-225"))
-    assert (version, exceptions) == ("2026.11.23", 0)
+    bundled = yaml.safe_load((ROOT / "data" / "sources" / "dataset.yml").read_text(encoding="utf-8"))["version"]
+    assert (version, exceptions) == (bundled, 0)
 
 
 def test_atlas_db_switches_the_database(fixture_release):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from dashboard import config
+from dashboard import config, db
 from dashboard.build import read_pointer
 from dashboard.participants import _coco_table
 from dashboard.validate import load_sources
@@ -21,9 +21,10 @@ EXPECTED = yaml.safe_load((config.ROOT / "tests" / "expected_facts.yml").read_te
 def con():
     path = read_pointer(config.ROOT / "data")
     assert path is not None and path.exists(), "data/CURRENT must name a committed release"
-    c = duckdb.connect(str(path), read_only=True)
+    # The app's own read-only connection (one DuckDB instance per file and configuration in a process: the page
+    # tests may have opened this file through dashboard.db already).
+    c = db.connect(db.Release(str(path), "file", "test_release"))
     yield c
-    c.close()
 
 
 def test_committed_release_is_not_stale(con):
