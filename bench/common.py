@@ -222,14 +222,14 @@ warnings.filterwarnings("ignore")
 import os
 os.environ["ATLAS_DB"] = {str(db)!r}
 from datetime import date
-from dashboard import queries
+from dashboard import facts, queries
 rel = queries.current_release()
 as_of = date.fromisoformat({SHARED_LINK['as_of']!r})
-st = queries.statuses(rel, {SHARED_LINK['instrument']!r}, as_of)
+st = facts.statuses(rel, {SHARED_LINK['instrument']!r}, as_of)
 inst = queries.instruments(rel)
 from dashboard import status
 labels = dict(status.SELECTIONS) | dict(zip(inst["instrument_id"], inst["short_name"]))
-by_sel = {{k: queries.statuses(rel, k, as_of) for k in labels}}
+by_sel = {{k: facts.statuses(rel, k, as_of) for k in labels}}
 pickle.dump({{"statuses": st, "instruments": inst, "as_of": as_of, "labels": labels, "by_selection": by_sel,
              "default": {SHARED_LINK['instrument']!r}}}, open({str(out)!r}, "wb"))
 print(json.dumps({{"statuses_rows": len(st), "instruments_rows": len(inst)}}))

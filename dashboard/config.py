@@ -13,6 +13,10 @@ FEEDS_DIR = ROOT / "static" / "feeds"  # Atom feeds of the changelog, written by
 POINTER_NAME = "CURRENT"  # text file holding the relative path of the served release
 SCHEMA_VERSION = 2  # bump when the public schema changes; the app refuses other versions
 ATLAS_NAME = "AI Governance Atlas"
+# What a page opens on when its link names nothing (each page falls back to its first option if the id is gone).
+DEFAULT_INSTRUMENT = "cets-225"
+DEFAULT_COUNTRY = "GBR"
+DEFAULT_COMPANY = "meta"
 # Beyond this many rows a grid (dashboard.ui.table) or the timeline chart shows only the first ones; the page's CSV
 # keeps all. A browser grid of tens of thousands of rows is neither readable nor cheap (x100 data: a 4.4 MB message
 # on every rerun; a 200,000-row events source: 14.6 MB per visit to the Instrument page).

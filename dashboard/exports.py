@@ -14,11 +14,18 @@ Numbers are left alone (a `-3.7` longitude is a number, not a formula), and so i
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dashboard import db, queries
+from dashboard.cache import memo
+from dashboard.config import DATA_DIR
+from dashboard.db import Release
 from dashboard.textrules import FORMULA_START, PLAIN_NUMBER
 
 
@@ -90,3 +97,43 @@ def csv_text(df: pd.DataFrame) -> str:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     return csv_text(df).encode("utf-8")
+
+
+# --- Downloads of the whole release ---------------------------------------------------------------------------------
+
+
+@memo(64)
+def table(rel: Release, name: str) -> pd.DataFrame:
+    """A whole public table, for downloads. `name` must be one of db.REQUIRED_TABLES (checked, never pasted raw)."""
+    if name not in db.REQUIRED_TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    return queries.public_table(rel, name)
+
+
+@memo(4)
+def export_zip(rel: Release, kind: str) -> bytes:
+    """Every public table as CSV (formula-like cells quoted) or Parquet files in one zip, with the data dictionary."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in db.REQUIRED_TABLES:
+            df = table(rel, name).copy()  # memoised: never mutate what table() returned
+            for c in df.columns:
+                if isinstance(df[c].dtype, pd.CategoricalDtype):
+                    df[c] = df[c].astype(str)
+            if kind == "csv":
+                zf.writestr(f"{name}.csv", csv_text(df))
+            else:
+                out = io.BytesIO()
+                df.to_parquet(out, index=False)
+                zf.writestr(f"{name}.parquet", out.getvalue())
+        readme = DATA_DIR / "README.md"
+        if readme.exists():
+            zf.writestr("README.md", readme.read_text(encoding="utf-8"))
+    return buf.getvalue()
+
+
+def release_bytes(rel: Release) -> bytes | None:
+    """The DuckDB file itself (only for a local file release)."""
+    if rel.kind != "file":
+        return None
+    return Path(rel.location).read_bytes()

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dashboard.config import LIFE_LABELS, STANCE_LABELS, STATUS_LABELS
 
+METHODOLOGY = (
+    "- **Binding or voluntary**: binding = creates legal obligations when in force (treaties, regulations, statutes, "
+    "executive orders; a bill is classed by what it would have been). Voluntary = declarations, statements, pledges, "
+    "codes, plans, strategies, recommendations, resolutions of the UN General Assembly, initiatives.\n"
+    "- **As of a date**: every view is recomputed as it stood on the chosen day from the dated acts and the "
+    "instrument's own dates; a later act (e.g. a withdrawal) replaces an earlier one from its date.\n"
+    "- **Counts and complete lists**: participant counts rest on the lists we name. Where an authoritative source "
+    "reports a longer list, every view says so (\"12 of about 58 signatories named\").")
+
 # term -> definition. Terms are the words readers see: map statuses, an instrument's life, company stances.
 GLOSSARY: dict[str, str] = {
     # What a state or organisation did (map statuses).

@@ -209,6 +209,53 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
     st.dataframe(exports.neutralise_frame(df), hide_index=True, **kwargs)
 
 
+def open_picked_country(selected: Any, as_of: date) -> None:
+    """A click on a map's country or marker opens that country's profile, on the same date."""
+    picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
+    if picked:
+        pid = picked[0].get("id") or picked[0].get("properties", {}).get("iso3")
+        if pid:
+            st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
+
+
+def metrics(items: tuple[tuple, ...]) -> None:
+    """Headline metrics side by side: (label, value) or (label, value, help)."""
+    for col, item in zip(st.columns(len(items)), items, strict=True):
+        col.metric(item[0], item[1], help=item[2] if len(item) > 2 else None)
+
+
+def progress_metrics(metrics: tuple[tuple[str, str, float], ...]) -> None:
+    """Metrics side by side, each with a progress bar under it: (label, value, fraction 0..1)."""
+    for col, (label, value, frac) in zip(st.columns(len(metrics)), metrics, strict=True):
+        col.metric(label, value)
+        col.progress(frac)
+
+
+def verdict(kind: str, text: str) -> None:
+    """A coloured verdict box: success, warning or error (our own sentence, data values escaped by the view)."""
+    {"success": st.success, "warning": st.warning, "error": st.error}[kind](text)
+
+
+def column_config(headers: dict[str, str]) -> dict[str, Any]:
+    """A view's plain column headers as Streamlit column configs ("link:Label" or "link:Label|text": a link)."""
+    out: dict[str, Any] = {}
+    for col, head in headers.items():
+        if head.startswith("link:"):
+            label, _, text = head[5:].partition("|")
+            out[col] = (link_config(label) if not text else
+                        st.column_config.LinkColumn(label, display_text=text))
+        else:
+            out[col] = head
+    return out
+
+
+def show(view: View, t: Any, csv: bool = True) -> None:
+    """Draw a views.Table: the capped grid, then its citation and CSV when it has one."""
+    table(t.frame, t.noun, t.hint, csv=csv and t.cite is not None, column_config=column_config(t.columns))
+    if t.cite is not None and csv:
+        cite(view, t.cite, t.frame, list(t.sources), key=t.key)
+
+
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text="open ↗", validate=r"^https?://")
 

@@ -120,44 +120,44 @@ def test_first_dates_and_existing_take_the_earliest_known_date():
 
 
 def test_urls_are_distinct_in_order_of_first_appearance():
-    from dashboard import queries
+    from dashboard import lookups, queries
 
     col = pd.Series(["https://b.org/", None, "https://a.org/", "https://b.org/", None], dtype="string[pyarrow]")
-    assert queries.urls(col) == ["https://b.org/", "https://a.org/"]
-    assert queries.urls(col.iloc[:0]) == []
+    assert lookups.urls(col) == ["https://b.org/", "https://a.org/"]
+    assert lookups.urls(col.iloc[:0]) == []
 
 
 def test_company_links_are_relative_profile_links(fixture_db):
     from urllib.parse import parse_qs
 
-    from dashboard import queries
+    from dashboard import lookups, queries
 
     rel = queries.current_release()
     as_of = queries.dataset_info(rel)["as_of"]
-    usa = queries.companies_in(rel, "USA")
+    usa = lookups.companies_in(rel, "USA")
     assert len(usa) >= 2 and set(usa["hq_country"]) == {"USA"}
-    links = queries.company_links(rel, "USA", as_of, 1)
+    links = lookups.company_links(rel, "USA", as_of, 1)
     assert list(links["name"]) == list(usa["name"].iloc[1:])
     first = links["profile"].iloc[0]
     page, query = first.split("?", 1)
     assert page == "Company" and parse_qs(query) == {"company": [usa["company_id"].iloc[1]], "as_of": [str(as_of)]}
-    assert queries.companies_in(rel, "no-such-place").empty
+    assert lookups.companies_in(rel, "no-such-place").empty
 
 
 def test_option_lists_match_the_tables(fixture_db):
-    from dashboard import queries
+    from dashboard import lookups, queries
 
     rel = queries.current_release()
     as_of = queries.dataset_info(rel)["as_of"]
-    ids, id_set, labels = queries.participant_options(rel)
+    ids, id_set, labels = lookups.participant_options(rel)
     parts = queries.participants(rel)
     assert list(ids) == list(parts["participant_id"]) and id_set == set(ids)
     assert labels["NOR"] == f"{parts.set_index('participant_id').loc['NOR', 'name']} (NOR)"
-    inst_ids, inst_set = queries.stance_instrument_options(rel, as_of)
-    names = queries.instrument_names(rel)
+    inst_ids, inst_set = lookups.stance_instrument_options(rel, as_of)
+    names = lookups.instrument_names(rel)
     assert inst_set == set(queries.stances_as_of(rel, as_of)["instrument_id"])
     assert [names[i] for i in inst_ids] == sorted(names[i] for i in inst_ids)
-    hq_opts, hq_set, hq_names = queries.hq_options(rel)
+    hq_opts, hq_set, hq_names = lookups.hq_options(rel)
     assert hq_opts[0] == "all" and hq_set == {"all", *queries.companies(rel)["hq_country"].dropna()}
     assert [str(hq_names[h]) for h in hq_opts[1:]] == sorted(str(hq_names[h]) for h in hq_opts[1:])
 

@@ -17,7 +17,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import db, queries
+from dashboard import db, facts, queries
 from tests.apptest_utils import PAGE_FILES, run_page
 
 AS_OF = date(2026, 6, 30)
@@ -154,14 +154,14 @@ def test_connection_refuses_writes_files_attach_extensions_and_settings(release,
 def _page_queries(rel):
     info = queries.dataset_info(rel)
     assert info["as_of"] == AS_OF and info["version"] == "fixture-1"
-    st_ = queries.statuses(rel, "cets-225", info["as_of"])
+    st_ = facts.statuses(rel, "cets-225", info["as_of"])
     assert (st_.set_index("participant_id").loc["EU", "status"]) == "party"
     assert (st_.set_index("participant_id").loc["NOR", "status"]) == "signed"
-    prog = queries.eif_progress(rel, "cets-225", info["as_of"])
+    prog = facts.eif_progress(rel, "cets-225", info["as_of"])
     assert (prog.parties, prog.rule.parties_required) == (1, 5)
-    early = queries.eif_progress(rel, "cets-225", date(2025, 1, 1))
+    early = facts.eif_progress(rel, "cets-225", date(2025, 1, 1))
     assert early.parties == 0
-    what_if = queries.eif_progress(rel, "cets-225", info["as_of"], ("NOR",))
+    what_if = facts.eif_progress(rel, "cets-225", info["as_of"], ("NOR",))
     assert what_if.parties == 2 and what_if.coe_parties == 1
     return info
 
@@ -177,7 +177,7 @@ def test_page_queries_work_on_the_locked_connection(fixture_db, tmp_path):
     # a temp view shadowing `actions` on the shared connection must not change what the per-call cursors read.
     con.execute("CREATE TEMP VIEW actions AS SELECT 1 AS evil")
     try:
-        queries.statuses.clear()
+        facts.statuses.clear()
         queries.actions_as_of.clear()
         queries.actions_history.clear()
         _page_queries(rel)

@@ -137,7 +137,7 @@ def test_what_if_widget_change_moves_counts():
 def test_what_if_repeated_id_counts_once():
     """Probe 3f: the multiselect value ["GBR"] * 5 (as a tampered websocket message can send it) counts GBR once,
     in the metrics, the queries function and the URL."""
-    from dashboard import queries
+    from dashboard import facts, queries
 
     at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225"})
     at.multiselect(key="whatif").set_value(["GBR"] * 5).run()
@@ -146,8 +146,8 @@ def test_what_if_repeated_id_counts_once():
     assert at.query_params["whatif"] == "GBR"
     rel = queries.current_release()
     as_of = queries.dataset_info(rel)["as_of"]
-    once = queries.eif_progress(rel, "cets-225", as_of, ("GBR",))
-    five = queries.eif_progress(rel, "cets-225", as_of, ("GBR",) * 5)
+    once = facts.eif_progress(rel, "cets-225", as_of, ("GBR",))
+    five = facts.eif_progress(rel, "cets-225", as_of, ("GBR",) * 5)
     assert (five.parties, five.coe_parties) == (once.parties, once.coe_parties) == (2, 1)
 
 
