@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
@@ -35,6 +36,7 @@ PAGES = [
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 @dataclass
 class View:
     """What a page needs: the release, its identity, the as-of date and the validated URL settings."""
@@ -100,7 +102,10 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
     sidebar_last=True leaves the sidebar (navigation, date picker) to `sidebar(view)`, which the page then calls at
     its very end: its elements reach the browser after the page's main element, whose code then loads first. The
     as-of date is read from the session either way (set from the URL on the page's first run)."""
-    st.set_page_config(page_title=f"{title} · {ATLAS_NAME}", page_icon=":material/public:", layout="wide")
+    # The tab icon is our own file: a ":material/…" icon would make every page ask Google's font server for it.
+    # The Overview's tab reads just the Atlas's name, not "AI Governance Atlas · AI Governance Atlas".
+    st.set_page_config(page_title=title if title == ATLAS_NAME else f"{title} · {ATLAS_NAME}", page_icon=str(FAVICON),
+                       layout="wide")
     try:
         rel = queries.current_release()
         info = queries.dataset_info(rel)

@@ -34,7 +34,7 @@ def test_overview_headline_numbers():
     assert metrics["Instruments"] == "6"
     assert metrics["Binding"] == "3"  # CETS 225, EU AI Act, SB 1047 (a bill is classed by what it would have been)
     assert metrics["Voluntary"] == "3"
-    assert metrics["Companies with a stance"] == "10"
+    assert metrics["Companies"] == "10"
 
 
 def test_overview_as_of_recomputes_counts():

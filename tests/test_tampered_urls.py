@@ -193,7 +193,7 @@ def _positive_cases() -> list[Case]:
         *[Case(f"{s}-valid-as_of-bad-other", p, {"as_of": "2025-01-01", "zz": "<script>alert(1)</script>"},
                expect={"as_of": date(2025, 1, 1)}, unknown=1, markers=["<script>"]) for s, p in P.items()],
         Case("overview-valid-as_of-counts", P["overview"], {"as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)},
-             metrics={"Instruments": "0", "Companies with a stance": "0"}),
+             metrics={"Instruments": "0", "Companies": "0"}),
         Case("world_map-valid-instrument", P["world_map"], {"instrument": "eu-ai-act"},
              expect={"instrument": "eu-ai-act"}, fast=True),
         Case("world_map-valid-binding", P["world_map"], {"instrument": "binding", "as_of": "2025-01-01"},

@@ -15,7 +15,7 @@ EVENTS = {"event_date": "Date", "instrument": "Instrument", "verified": "Verifie
 
 @dataclass(frozen=True)
 class OverviewView:
-    metrics: tuple[tuple[str, int], ...]
+    metrics: tuple[tuple, ...]  # (label, value, help): short labels, so no metric is cut off ("Legally bin…")
     partial_line: str | None
     coming: Table | None
     coming_line: str
@@ -31,8 +31,8 @@ def overview_view(rel: Release, as_of: date) -> OverviewView:
     cols = ["event_date", "instrument", "title", "verified", "source_url"]
     return OverviewView(
         metrics=(("Instruments", n["instruments"]), ("Binding", n["binding"]), ("Voluntary", n["voluntary"]),
-                 ("States & organisations with a record", n["participants"]),
-                 ("Companies with a stance", n["companies"])),
+                 ("Participants", n["participants"], "States and organisations with at least one recorded act"),
+                 ("Companies", n["companies"], "Companies with at least one recorded stance")),
         partial_line=(f"Participants are counted from the lists we name. {len(partial)} of those lists are partial "
                       f"({fmt.esc(', '.join(partial))}), so more states and organisations took part than these "
                       "counts show." if partial else None),
