@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import yaml
 
-from dashboard import config
+from dashboard import config, contract
 from dashboard.participants import states
 from dashboard.textrules import host_problem, invisible_problem, text_problems, unquote_formula
 
@@ -41,78 +41,38 @@ class Problem:
         return f"{where}: {self.field}: {self.message}"
 
 
-# column -> type. Types: id (slug), pid (participant id), text, ?text (optional), enum:<name>, date, ?date, bool,
-# ?int, url, ?url, ref:<table> (must exist in that table), ?ref:<table>.
-ENUMS = {
-    "kind": config.KINDS, "scope": config.SCOPES, "status": config.STATUSES, "action": config.ACTIONS,
-    "stance": config.STANCES, "precision": config.DATE_PRECISIONS, "event_kind": config.EVENT_KINDS,
-    "bloc": config.BLOCS, "source_kind": config.SOURCE_KINDS, "noun": config.COUNT_NOUNS,
-}
-# Every fact row says who made the page it cites, may keep the copy that was actually read, and says when it was
-# last checked against its source (data/README.md, "Sources and evidence").
-EVIDENCE = {"source_url": "url", "source_kind": "enum:source_kind", "evidence_url": "?url", "checked_on": "date"}
-TABLES: dict[str, dict] = {
-    "instruments": {
-        "columns": {
-            "instrument_id": "id", "name": "text", "short_name": "text", "kind": "enum:kind", "legally_binding": "bool",
-            "scope": "enum:scope", "issuer": "?text", "jurisdiction_id": "?ref:participants", "adopted_on": "?date",
-            "opened_on": "?date", "in_force_on": "?fdate", "ended_on": "?date", "status": "enum:status",
-            "superseded_by": "?id", "eif_parties_required": "?int", "eif_min_coe_members": "?int",
-            "eif_delay_months": "?int", "summary": "?text", **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("instrument_id",),
-    },
-    "actions": {
-        "columns": {
-            "instrument_id": "ref:instruments", "participant_id": "ref:participants", "action": "enum:action",
-            "action_date": "date", "date_precision": "enum:precision", **EVIDENCE, "verified": "bool",
-            "note": "?text",
-        },
-        "key": ("instrument_id", "participant_id", "action", "action_date"),
-    },
-    "companies": {
-        "columns": {
-            "company_id": "id", "name": "text", "hq_country": "?ref:participants", "website": "?url",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("company_id",),
-    },
-    "stances": {
-        "columns": {
-            "company_id": "ref:companies", "instrument_id": "ref:instruments", "stance": "enum:stance",
-            "stance_date": "date", "date_precision": "enum:precision", "quote": "?text", "quote_by": "?text",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("company_id", "instrument_id", "stance", "stance_date"),
-    },
-    "events": {
-        "columns": {
-            "event_date": "fdate", "date_precision": "enum:precision", "instrument_id": "ref:instruments",
-            "kind": "enum:event_kind", "title": "text", **EVIDENCE, "verified": "bool",
-        },
-        "key": ("instrument_id", "event_date", "title"),
-    },
-    "memberships": {
-        "columns": {
-            "participant_id": "ref:participants", "bloc": "enum:bloc", "joined_on": "?date", "left_on": "?date",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("participant_id", "bloc"),
-    },
-    # How many participants an authoritative source reports, and whether our named list is the whole list.
-    "counts": {
-        "columns": {
-            "instrument_id": "ref:instruments", "reported_count": "int", "count_is_approx": "bool", "noun": "enum:noun",
-            "list_complete": "bool", "as_reported_on": "date", **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("instrument_id", "as_reported_on"),
-    },
-}
-ORG_COLUMNS = {"participant_id": "org", "name": "text", "kind": "text", "region": "?text", "source_url": "url",
-               "note": "?text"}
+# column -> type, derived from the contract (dashboard/contract.py, the one declaration of every table, column and
+# enum). Types: id (slug), org (organisation code), text, enum:<name>, date, fdate (a date that may lie after as_of
+# when it is scheduled: checked across the row in _cross_checks), bool, int, url, ref:<table> (must exist in that
+# table); a leading ? makes the value optional.
+ENUMS = {name: v.values for name, v in contract.ENUMS.items()}
+_CELL_TYPES = {"slug": "id", "code": "org", "text": "text", "bool": "bool", "int": "int", "url": "url"}
+
+
+def cell_type(c: contract.Column) -> str:
+    """The cell rule `_check_value` applies to contract column `c`."""
+    if c.ref:
+        typ = f"ref:{c.ref}"
+    elif c.type == "enum":
+        typ = f"enum:{c.enum}"
+    elif c.type == "date":
+        typ = "fdate" if c.future else "date"
+    else:
+        typ = _CELL_TYPES[c.type]
+    return typ if c.required else "?" + typ
+
+
+def _columns(table: str) -> dict[str, str]:
+    return {c.name: cell_type(c) for c in contract.TABLES[table].source_columns}
+
+
 # Load order: references point only backwards.
-TABLE_ORDER = ("organisations", "memberships", "instruments", "actions", "companies", "stances", "events", "counts")
-MAX_LEN = {"short_name": 40, "title": 120, "quote": 600, "note": 600}
+TABLE_ORDER = contract.SOURCE_TABLES
+TABLES: dict[str, dict] = {name: {"columns": _columns(name), "key": contract.TABLES[name].key}
+                           for name in TABLE_ORDER if name != "organisations"}
+ORG_COLUMNS = _columns("organisations")
+# One limit per column name (the contract checks that tables agree on it).
+MAX_LEN = {c.name: c.max_len for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.max_len}
 SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
 
 
