@@ -348,13 +348,13 @@ def values(name: str) -> tuple[str, ...]:
 def contract_problems() -> list[str]:
     """What is wrong inside the contract itself (an undescribed column, an unknown enum, a dangling ref…)."""
     out = []
-    for v in _VOCABS:
+    for v in ENUMS.values():
         if not v.description.strip():
             out.append(f"enum {v.name}: no description")
         if len(set(v.values)) != len(v.values):
             out.append(f"enum {v.name}: a value is listed twice")
     lens: dict[str, int | None] = {}
-    for t in _TABLES:
+    for t in TABLES.values():
         if not t.description.strip():
             out.append(f"{t.name}: no description")
         names = [c.name for c in t.columns]
@@ -415,7 +415,7 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
     finally:
         con.close()
     out = []
-    want_types = {v.sql_type: v for v in _VOCABS if v.sql_type}
+    want_types = {v.sql_type: v for v in ENUMS.values() if v.sql_type}
     for name, v in want_types.items():
         if name not in types:
             out.append(f"schema.sql: enum type {name} ({v.name}) is missing")
@@ -426,7 +426,7 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
     have: dict[str, list[tuple]] = {}
     for t, c, typ, nullable in cols:
         have.setdefault(t, []).append((c, typ, nullable))
-    for t in _TABLES:
+    for t in TABLES.values():
         if not t.release:
             continue
         if t.name not in have:
@@ -453,7 +453,7 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
     by_table: dict[str, list[tuple]] = {}
     for t, kind, names, expr, ref_t, ref_c in cons:
         by_table.setdefault(t, []).append((kind, tuple(names), expr or "", ref_t, tuple(ref_c or ())))
-    for t in _TABLES:
+    for t in TABLES.values():
         if not t.release or t.name not in have:
             continue
         cs = by_table.get(t.name, [])
@@ -598,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         fresh = render_readme(text)
         if fresh != text:
             README.write_text(fresh, encoding="utf-8")
-            print(f"wrote {README.relative_to(ROOT)}")
+            print(f"wrote {README}")
     problems = drift()
     for p in problems:
         print(f"drift: {p}", file=sys.stderr)
