@@ -19,8 +19,9 @@ import pandas as pd
 import yaml
 
 from dashboard import config, contract
+from dashboard.fmt import url_problem
 from dashboard.participants import states
-from dashboard.textrules import host_problem, invisible_problem, text_problems, unquote_formula
+from dashboard.textrules import text_problems, unquote_formula
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ORG_CODE = re.compile(r"[A-Z]{2,5}")
@@ -76,35 +77,8 @@ MAX_LEN = {c.name: c.max_len for name in TABLE_ORDER for c in contract.TABLES[na
 SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
 
 
-def check_url(value: str) -> str | None:
-    """Why `value` is not an acceptable http(s) source URL, or None if it is."""
-    if value != value.strip():
-        return "URL has leading or trailing white space"
-    if any(ord(ch) < 33 or ord(ch) == 127 or ch in '<>"\\' for ch in value):
-        return "URL contains white space, a control character or one of < > \" \\"
-    if not (value.startswith("https://") or value.startswith("http://")):
-        scheme = value.split(":", 1)[0] if ":" in value else ""
-        return f"URL must start with http:// or https:// (scheme {scheme!r} is not allowed)"
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    if "." not in host or host.startswith(".") or host.endswith("."):
-        return f"URL has no valid host name ({host!r})"
-    return _url_host_and_text(value, parts)
-
-
-def _url_host_and_text(value: str, parts) -> str | None:
-    """The rest of check_url: no hidden or reordering characters, no user name before the host, and a host the app
-    will link to (plain ASCII; an xn-- name that is not a look-alike). See dashboard/textrules.py."""
-    hidden = invisible_problem(value)
-    if hidden or any(ch.isspace() for ch in value):
-        return "URL " + (hidden or "contains white space").removeprefix("text ")
-    if "@" in parts.netloc:
-        return "URL has a user name before the host (…@host), which hides the real host; give the plain URL"
-    try:
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return "URL has a port that is not a number"
-    return host_problem(parts.hostname or "")
+# The one URL rule, shared with the app's links (dashboard.fmt.safe_url): what the build accepts, the app links.
+check_url = url_problem
 
 
 @dataclass
