@@ -62,7 +62,8 @@ class Vocab:
 class Column:
     """One column. `ref` names the table whose key this column must hold (a foreign key); `future` marks a date
     that may lie after the as-of date (only when scheduled: the cross-row rules in validate.py decide); `built`
-    marks a column the build fills (not a column of the source CSV)."""
+    marks a column the build fills (not a column of the source CSV); `min` is the smallest whole number allowed
+    (None: 0, as the validator reads whole numbers without a sign)."""
 
     name: str
     type: str
@@ -73,6 +74,7 @@ class Column:
     description: str = ""
     future: bool = False
     built: bool = False
+    min: int | None = None
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ _TABLES = (
                "on a later `in_force_on`; `pending` = a bill; the app works out the state on any view date from the "
                "dates, and `status` says how an ended instrument ended"),
         Column("superseded_by", "slug", description="the instrument that replaced it (status `superseded`)"),
-        Column("eif_parties_required", "int", description="entry-into-force rule: ratifications needed (empty if no "
+        Column("eif_parties_required", "int", min=1, description="entry-into-force rule: ratifications needed (empty if no "
                                                            "such rule)"),
         Column("eif_min_coe_members", "int", description="… of which at least this many Council of Europe members"),
         Column("eif_delay_months", "int", description="… in force on the first day of the month after this many "
@@ -375,6 +377,8 @@ def contract_problems() -> list[str]:
                 out.append(f"{where}: unknown enum {c.enum!r}")
             if c.ref is not None and (c.ref not in TABLES or len(TABLES[c.ref].key) != 1):
                 out.append(f"{where}: ref {c.ref!r} is not a table with a one-column key")
+            if c.min is not None and c.type != "int":
+                out.append(f"{where}: only a whole number has a minimum")
             if c.future and c.type != "date":
                 out.append(f"{where}: only a date may lie in the future")
             if t.name in SOURCE_TABLES and not c.built:
@@ -481,6 +485,11 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
             if limits and limits != {c.max_len}:
                 out.append(f"schema.sql: {t.name}.{c.name} is limited to {sorted(limits)} characters, the contract "
                            f"says {c.max_len or 'no limit'}")
+            mins = {int(n) + (op == ">") for n_, e in checks if c.name in n_
+                    for op, n in re.findall(rf"\b{re.escape(c.name)} (>=?) (\d+)", e)}
+            if mins and mins != {c.min or 0}:
+                out.append(f"schema.sql: {t.name}.{c.name} must be at least {sorted(mins)}, the contract says "
+                           f"{c.min or 0}")
             if c.type == "url" and not any(f"regexp_full_match({c.name}," in e for n, e in checks):
                 out.append(f"schema.sql: {t.name}.{c.name} is a URL without a CHECK (regexp_full_match(…))")
             if c.type == "enum" and not ENUMS[c.enum].sql_type:
@@ -536,6 +545,8 @@ def _type_text(t: Table, c: Column) -> str:
         extra.append("key")
     if c.max_len:
         extra.append(f"≤ {c.max_len} characters")
+    if c.min:
+        extra.append(f"≥ {c.min}")
     if c.future:
         extra.append("may be scheduled")
     if c.built:

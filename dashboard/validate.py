@@ -74,6 +74,7 @@ TABLES: dict[str, dict] = {name: {"columns": _columns(name), "key": contract.TAB
 ORG_COLUMNS = _columns("organisations")
 # One limit per column name (the contract checks that tables agree on it).
 MAX_LEN = {c.name: c.max_len for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.max_len}
+MIN_VALUE = {c.name: c.min for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.min}
 SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
 
 
@@ -295,6 +296,8 @@ def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: s
         if not re.fullmatch(r"\d{1,6}", value):
             src.add(rel, line, col, f"{value!r} is not a whole number")
             return None
+        if col in MIN_VALUE and int(value) < MIN_VALUE[col]:
+            src.add(rel, line, col, f"{value} is too small: at least {MIN_VALUE[col]} allowed")
         return int(value)
     if typ == "url":
         why = check_url(value)

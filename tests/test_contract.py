@@ -151,6 +151,8 @@ SCHEMA = contract.SCHEMA_SQL.read_text(encoding="utf-8")
      "schema.sql: companies.hq_country references nothing, the contract says ('participants', ('participant_id',))"),
     ("    reported_count INTEGER NOT NULL", "    reported_count DOUBLE NOT NULL",
      "schema.sql: counts.reported_count is DOUBLE, the contract says INTEGER"),
+    ("eif_parties_required IS NULL OR eif_parties_required > 0", "eif_parties_required IS NULL OR eif_parties_required >= 0",
+     "schema.sql: instruments.eif_parties_required must be at least [0], the contract says 1"),
     ("'unverified', 'new_source')", "'unverified')",
      "schema.sql: changelog.change should CHECK (change IN …) the values ['added', 'removed', 'changed', 'verified', "
      "'unverified', 'new_source']"),
@@ -159,6 +161,19 @@ def test_schema_sql_that_disagrees_fails(old, new, message):
     assert contract.schema_drift(SCHEMA) == []
     assert SCHEMA.count(old) == 1
     assert message in contract.schema_drift(SCHEMA.replace(old, new))
+
+
+def test_a_rule_schema_sql_enforces_is_refused_by_the_validator_first(sources_copy):
+    """eif_parties_required must be at least 1 (schema.sql's CHECK ... > 0). The validator used to let 0 through and
+    the build then stopped with a DuckDB ConstraintException traceback; now the contract's `min` gives one
+    file:row message and nothing reaches DuckDB."""
+    path = sources_copy / "instruments" / "main.csv"
+    text = path.read_text(encoding="utf-8")
+    row = text.split("\n")[1]
+    assert row.startswith("cets-225,") and ",not_in_force,,5,3,3," in row
+    path.write_text(text.replace(",not_in_force,,5,3,3,", ",not_in_force,,0,0,3,", 1), encoding="utf-8")
+    problems = [str(p) for p in validate.load_sources(sources_copy).problems]
+    assert problems == ["instruments/main.csv:2: eif_parties_required: 0 is too small: at least 1 allowed"]
 
 
 # --- drift test 3: data/README.md disagrees with the contract -----------------------------------------------------
