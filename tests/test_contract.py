@@ -225,6 +225,8 @@ def test_the_files_the_dictionary_names_exist():
     assert len(named) >= 9
     for p in named:
         assert list(src.glob(p)), f"data/README.md names {p}, which is not in data/sources/"
+    listed = {p.split("/")[0] for p in named}
+    assert {p.name for p in src.iterdir()} == listed, "every entry of data/sources/ is in the table of source files"
     for p in re.findall(r"`((?:data|tests|static|dashboard)/[^`<>*]+)`", README):
         assert (ROOT / p).exists(), f"data/README.md names {p}, which does not exist"
 
