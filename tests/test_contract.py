@@ -241,3 +241,10 @@ def test_views_sql_ranking_is_the_contracts():
     assert contract.views_drift(drifted) == [
         f"views.sql: status_as_of ranks actions {dict(contract.SAME_DAY_RANK, sponsored=3)}, the contract "
         f"{contract.SAME_DAY_RANK}"]
+
+
+def test_provenance_fields_are_source_files_columns():
+    """A provenance entry's fields (validate.PROVENANCE_FIELDS) land in source_files under the same names."""
+    cols = {c.name: c for c in contract.TABLES["source_files"].columns}
+    for name, kind in validate.PROVENANCE_FIELDS.items():
+        assert name in cols and cols[name].type == kind
