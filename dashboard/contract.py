@@ -500,7 +500,7 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
     return out
 
 
-_CASE = re.compile(r"CASE a\.action (.*?) ELSE (\d+) END", re.S)
+_CASE = re.compile(r"CASE a\.action (.*?) ELSE (\d+) END", re.DOTALL)
 
 
 def views_drift(views_sql: str | None = None) -> list[str]:
@@ -526,7 +526,7 @@ def _open_marker(table: str) -> str:
 
 
 CLOSE_MARKER = "[//]: # (/contract)"
-_BLOCK = re.compile(r"^\[//\]: # \(contract:([a-z_]+)[^\n]*\)\n(.*?)^\[//\]: # \(/contract\)$", re.S | re.M)
+_BLOCK = re.compile(r"^\[//\]: # \(contract:([a-z_]+)[^\n]*\)\n(.*?)^\[//\]: # \(/contract\)$", re.DOTALL | re.MULTILINE)
 
 
 def _cell(text: str) -> str:

@@ -183,7 +183,7 @@ README = contract.README.read_text(encoding="utf-8")
 
 def test_every_table_and_public_column_is_in_the_dictionary():
     for name, t in contract.TABLES.items():
-        block = re.search(rf"\(contract:{name} .*?\n(.*?)\[//\]: # \(/contract\)", README, re.S).group(1)
+        block = re.search(rf"\(contract:{name} .*?\n(.*?)\[//\]: # \(/contract\)", README, re.DOTALL).group(1)
         assert [r.split(" | ")[0].strip("| ") for r in block.splitlines() if r.startswith("| ")][1:] == \
             [c.name for c in t.columns]
 
@@ -221,7 +221,7 @@ def test_the_markers_are_markdown_that_renders_as_nothing():
 def test_the_files_the_dictionary_names_exist():
     src = ROOT / "data" / "sources"
     table = README[README.index("| directory / file |"):README.index("States come from a library")]
-    named = re.findall(r"^\| `([^`]+)` \|", table, re.M)
+    named = re.findall(r"^\| `([^`]+)` \|", table, re.MULTILINE)
     assert len(named) >= 9
     for p in named:
         assert list(src.glob(p)), f"data/README.md names {p}, which is not in data/sources/"
