@@ -16,6 +16,7 @@ data:
 
 check:
 	.venv/bin/python -m dashboard.build --check
+	.venv/bin/python -m dashboard.contract --check
 
 bench:
 	bash scripts/setup.sh dev

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dashboard import contract
+from dashboard.contract import values
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR", ROOT / "data"))
 SOURCES_DIR = Path(os.environ.get("ATLAS_SOURCES_DIR", DATA_DIR / "sources"))
@@ -22,41 +25,30 @@ DEFAULT_COMPANY = "meta"
 # on every rerun; a 200,000-row events source: 14.6 MB per visit to the Instrument page).
 MAX_TABLE_ROWS = 2000
 
-ACTIONS = ("signed", "ratified", "approved", "accepted", "acceded", "endorsed", "joined", "declined", "withdrew",
-           "sponsored", "voted_yes", "voted_no", "abstained")
+# The enums are declared once, in dashboard/contract.py (with schema.sql and data/README.md checked against it).
+ACTIONS = values("action")
 # A recorded UN vote is an act of the state: yes / no / abstain (absent or not voting: no row).
 VOTE_ACTIONS = ("voted_yes", "voted_no", "abstained")
 # Consent to be bound by a treaty: these count toward an entry-into-force threshold.
-CONSENT_ACTIONS = ("ratified", "approved", "accepted", "acceded")
+CONSENT_ACTIONS = contract.CONSENT_ACTIONS
 # "declined" only where the company, or a reliable report quoting it, said no; "not_listed" records that it was
 # absent from a published list of signatories, which is not a stance.
-STANCES = ("signed", "declined", "partial", "withdrew", "supported", "opposed", "not_listed")
-KINDS = (
-    "treaty", "regulation", "law", "executive_order", "bill", "declaration", "statement", "initiative",
-    "memorandum", "voluntary_pact", "code_of_practice", "code_of_conduct", "commitments", "resolution",
-    "recommendation", "principles", "accord", "network", "strategy", "plan", "guidelines",
-)
-SCOPES = ("global", "regional", "plurilateral", "bilateral", "national", "subnational")
+STANCES = values("stance")
+KINDS = values("kind")
+SCOPES = values("scope")
 # An instrument's state on the dataset's as-of date (the app derives the state on any view date from the dates).
-STATUSES = ("in_force", "not_in_force", "adopted", "scheduled", "pending", "vetoed", "revoked", "repealed",
-            "superseded", "expired")
+STATUSES = values("status")
 ENDED_STATUSES = ("vetoed", "revoked", "repealed", "superseded", "expired")
 # Who made the page a row cites: first-hand kinds are the body that made the fact.
-SOURCE_KINDS = ("depositary", "official", "company", "press", "secondary")
+SOURCE_KINDS = values("source_kind")
 FIRST_HAND_KINDS = ("depositary", "official", "company")
-COUNT_NOUNS = ("signatories", "endorsers", "parties", "members", "sponsors", "voting states", "adherents")
-DATE_PRECISIONS = ("day", "month", "year", "on_or_before")
-EVENT_KINDS = (
-    "adopted", "opened_for_signature", "signature", "ratification", "in_force", "applies", "amended", "proposed",
-    "published", "vetoed", "revoked", "announced", "milestone", "repealed", "superseded", "signed_into_law", "vote",
-)
+COUNT_NOUNS = values("count_noun")
+DATE_PRECISIONS = values("precision")
+EVENT_KINDS = values("event_kind")
 # Events that may lie after the as-of date: scheduled application, entry into force or milestone.
 SCHEDULABLE_EVENTS = ("applies", "in_force", "milestone")
-BLOCS = ("coe", "eu", "g7", "g20", "oecd", "au", "brics")
-BLOC_LABELS = {
-    "coe": "Council of Europe", "eu": "European Union", "g7": "G7", "g20": "G20", "oecd": "OECD",
-    "au": "African Union", "brics": "BRICS",
-}
+BLOCS = values("bloc")
+BLOC_LABELS = contract.BLOC_LABELS
 KIND_LABELS = {k: k.replace("_", " ").capitalize() for k in KINDS} | {"code_of_practice": "Code of practice"}
 
 # Map status classes, from strongest to weakest. "party" = consent to be bound (ratified/approved/…).

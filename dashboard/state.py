@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 import re
 
+from dashboard.textrules import invisible_problem
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_VALUE_LEN = 200
 MAX_LIST = 60
@@ -57,16 +59,20 @@ def notice(reset: list[str], unknown: int, trimmed: bool = False) -> str | None:
     return " ".join(parts) or None
 
 
-def _clean(raw: str) -> str | None:
-    if len(raw) > MAX_VALUE_LEN or any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
-                                       for c in raw):
+def plain_query_text(raw: str) -> str | None:
+    """`raw` if it may be read as a query value at all: at most MAX_VALUE_LEN characters, no control character (not
+    even TAB or new line) and no invisible or reordering character (dashboard.textrules: bidi overrides and
+    isolates, zero-width characters, separators, private use); else None."""
+    if len(raw) > MAX_VALUE_LEN or any(ord(c) < 32 for c in raw) or invisible_problem(raw):
         return None
     return raw
 
 
-def _one(p: Param, raw: str) -> Any:
-    """The clean value for one raw string, or raise ValueError."""
-    raw_c = _clean(raw)
+def query_value(p: Param, raw: str) -> Any:
+    """THE rule for a query value: the clean value of parameter `p` for the raw string `raw`, or raise ValueError.
+    Plain text first (plain_query_text), then by kind: a YYYY-MM-DD day within [lo, hi], a whole number within
+    [lo, hi], a list of distinct allowed choices, or one allowed choice."""
+    raw_c = plain_query_text(raw)
     if raw_c is None:
         raise ValueError
     if p.kind == "date":
@@ -108,7 +114,7 @@ def parse(spec: list[Param], query: dict[str, list[str]]) -> Parsed:
             out.reset.append(p.name)
             continue
         try:
-            out.values[p.name] = _one(p, vals[0])
+            out.values[p.name] = query_value(p, vals[0])
         except (ValueError, TypeError):
             out.reset.append(p.name)
     return out

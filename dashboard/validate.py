@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 import yaml
 
-from dashboard import config
+from dashboard import config, contract
+from dashboard.fmt import url_problem
 from dashboard.participants import states
-from dashboard.textrules import host_problem, invisible_problem, text_problems, unquote_formula
+from dashboard.textrules import text_problems, unquote_formula
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ORG_CODE = re.compile(r"[A-Z]{2,5}")
@@ -41,110 +42,44 @@ class Problem:
         return f"{where}: {self.field}: {self.message}"
 
 
-# column -> type. Types: id (slug), pid (participant id), text, ?text (optional), enum:<name>, date, ?date, bool,
-# ?int, url, ?url, ref:<table> (must exist in that table), ?ref:<table>.
-ENUMS = {
-    "kind": config.KINDS, "scope": config.SCOPES, "status": config.STATUSES, "action": config.ACTIONS,
-    "stance": config.STANCES, "precision": config.DATE_PRECISIONS, "event_kind": config.EVENT_KINDS,
-    "bloc": config.BLOCS, "source_kind": config.SOURCE_KINDS, "noun": config.COUNT_NOUNS,
-}
-# Every fact row says who made the page it cites, may keep the copy that was actually read, and says when it was
-# last checked against its source (data/README.md, "Sources and evidence").
-EVIDENCE = {"source_url": "url", "source_kind": "enum:source_kind", "evidence_url": "?url", "checked_on": "date"}
-TABLES: dict[str, dict] = {
-    "instruments": {
-        "columns": {
-            "instrument_id": "id", "name": "text", "short_name": "text", "kind": "enum:kind", "legally_binding": "bool",
-            "scope": "enum:scope", "issuer": "?text", "jurisdiction_id": "?ref:participants", "adopted_on": "?date",
-            "opened_on": "?date", "in_force_on": "?fdate", "ended_on": "?date", "status": "enum:status",
-            "superseded_by": "?id", "eif_parties_required": "?int", "eif_min_coe_members": "?int",
-            "eif_delay_months": "?int", "summary": "?text", **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("instrument_id",),
-    },
-    "actions": {
-        "columns": {
-            "instrument_id": "ref:instruments", "participant_id": "ref:participants", "action": "enum:action",
-            "action_date": "date", "date_precision": "enum:precision", **EVIDENCE, "verified": "bool",
-            "note": "?text",
-        },
-        "key": ("instrument_id", "participant_id", "action", "action_date"),
-    },
-    "companies": {
-        "columns": {
-            "company_id": "id", "name": "text", "hq_country": "?ref:participants", "website": "?url",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("company_id",),
-    },
-    "stances": {
-        "columns": {
-            "company_id": "ref:companies", "instrument_id": "ref:instruments", "stance": "enum:stance",
-            "stance_date": "date", "date_precision": "enum:precision", "quote": "?text", "quote_by": "?text",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("company_id", "instrument_id", "stance", "stance_date"),
-    },
-    "events": {
-        "columns": {
-            "event_date": "fdate", "date_precision": "enum:precision", "instrument_id": "ref:instruments",
-            "kind": "enum:event_kind", "title": "text", **EVIDENCE, "verified": "bool",
-        },
-        "key": ("instrument_id", "event_date", "title"),
-    },
-    "memberships": {
-        "columns": {
-            "participant_id": "ref:participants", "bloc": "enum:bloc", "joined_on": "?date", "left_on": "?date",
-            **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("participant_id", "bloc"),
-    },
-    # How many participants an authoritative source reports, and whether our named list is the whole list.
-    "counts": {
-        "columns": {
-            "instrument_id": "ref:instruments", "reported_count": "int", "count_is_approx": "bool", "noun": "enum:noun",
-            "list_complete": "bool", "as_reported_on": "date", **EVIDENCE, "verified": "bool", "note": "?text",
-        },
-        "key": ("instrument_id", "as_reported_on"),
-    },
-}
-ORG_COLUMNS = {"participant_id": "org", "name": "text", "kind": "text", "region": "?text", "source_url": "url",
-               "note": "?text"}
+# column -> type, derived from the contract (dashboard/contract.py, the one declaration of every table, column and
+# enum). Types: id (slug), org (organisation code), text, enum:<name>, date, fdate (a date that may lie after as_of
+# when it is scheduled: checked across the row in _cross_checks), bool, int, url, ref:<table> (must exist in that
+# table); a leading ? makes the value optional.
+ENUMS = {name: v.values for name, v in contract.ENUMS.items()}
+_CELL_TYPES = {"slug": "id", "code": "org", "text": "text", "bool": "bool", "int": "int", "url": "url"}
+
+
+def cell_type(c: contract.Column) -> str:
+    """The cell rule `_check_value` applies to contract column `c`."""
+    if c.ref:
+        typ = f"ref:{c.ref}"
+    elif c.type == "enum":
+        typ = f"enum:{c.enum}"
+    elif c.type == "date":
+        typ = "fdate" if c.future else "date"
+    else:
+        typ = _CELL_TYPES[c.type]
+    return typ if c.required else "?" + typ
+
+
+def _columns(table: str) -> dict[str, str]:
+    return {c.name: cell_type(c) for c in contract.TABLES[table].source_columns}
+
+
 # Load order: references point only backwards.
-TABLE_ORDER = ("organisations", "memberships", "instruments", "actions", "companies", "stances", "events", "counts")
-MAX_LEN = {"short_name": 40, "title": 120, "quote": 600, "note": 600}
+TABLE_ORDER = contract.SOURCE_TABLES
+TABLES: dict[str, dict] = {name: {"columns": _columns(name), "key": contract.TABLES[name].key}
+                           for name in TABLE_ORDER if name != "organisations"}
+ORG_COLUMNS = _columns("organisations")
+# One limit per column name (the contract checks that tables agree on it).
+MAX_LEN = {c.name: c.max_len for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.max_len}
+MIN_VALUE = {c.name: c.min for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.min}
 SHRINK_LIMIT = 0.75  # a file that keeps fewer than 75% of its previous rows is refused without --allow-shrink
 
 
-def check_url(value: str) -> str | None:
-    """Why `value` is not an acceptable http(s) source URL, or None if it is."""
-    if value != value.strip():
-        return "URL has leading or trailing white space"
-    if any(ord(ch) < 33 or ord(ch) == 127 or ch in '<>"\\' for ch in value):
-        return "URL contains white space, a control character or one of < > \" \\"
-    if not (value.startswith("https://") or value.startswith("http://")):
-        scheme = value.split(":", 1)[0] if ":" in value else ""
-        return f"URL must start with http:// or https:// (scheme {scheme!r} is not allowed)"
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    if "." not in host or host.startswith(".") or host.endswith("."):
-        return f"URL has no valid host name ({host!r})"
-    return _url_host_and_text(value, parts)
-
-
-def _url_host_and_text(value: str, parts) -> str | None:
-    """The rest of check_url: no hidden or reordering characters, no user name before the host, and a host the app
-    will link to (plain ASCII; an xn-- name that is not a look-alike). See dashboard/textrules.py."""
-    hidden = invisible_problem(value)
-    if hidden or any(ch.isspace() for ch in value):
-        return "URL " + (hidden or "contains white space").removeprefix("text ")
-    if "@" in parts.netloc:
-        return "URL has a user name before the host (…@host), which hides the real host; give the plain URL"
-    try:
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return "URL has a port that is not a number"
-    return host_problem(parts.hostname or "")
+# The one URL rule, shared with the app's links (dashboard.fmt.safe_url): what the build accepts, the app links.
+check_url = url_problem
 
 
 @dataclass
@@ -361,6 +296,8 @@ def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: s
         if not re.fullmatch(r"\d{1,6}", value):
             src.add(rel, line, col, f"{value!r} is not a whole number")
             return None
+        if col in MIN_VALUE and int(value) < MIN_VALUE[col]:
+            src.add(rel, line, col, f"{value} is too small: at least {MIN_VALUE[col]} allowed")
         return int(value)
     if typ == "url":
         why = check_url(value)
