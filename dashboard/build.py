@@ -17,7 +17,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import changelog, config, feeds
-from dashboard.validate import Problem, Sources, load_sources
+from dashboard.sourcefiles import Problem, Sources
+from dashboard.validate import load_sources
 
 
 class BuildError(Exception):

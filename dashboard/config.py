@@ -25,7 +25,7 @@ DEFAULT_COMPANY = "meta"
 # on every rerun; a 200,000-row events source: 14.6 MB per visit to the Instrument page).
 MAX_TABLE_ROWS = 2000
 
-# The enums are declared once, in dashboard/contract.py (with schema.sql and data/README.md checked against it).
+# The enums are declared once, in dashboard/contract (with schema.sql and data/README.md checked against it).
 ACTIONS = values("action")
 # A recorded UN vote is an act of the state: yes / no / abstain (absent or not voting: no row).
 VOTE_ACTIONS = ("voted_yes", "voted_no", "abstained")

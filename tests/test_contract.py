@@ -1,4 +1,4 @@
-"""The one data contract (dashboard/contract.py) and everything derived from it or checked against it.
+"""The one data contract (dashboard/contract) and everything derived from it or checked against it.
 
 Each drift check is shown to fail once on purpose: a column added to the contract without a description, a
 schema.sql that disagrees, a data/README.md dictionary that disagrees, a views.sql ranking that disagrees.
@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from dashboard import config, contract, db, validate
+from dashboard.contract import drift
 from dashboard.contract import Column
 
 ROOT = config.ROOT
@@ -27,7 +28,7 @@ def _with_column(monkeypatch, table: str, col: Column) -> None:
 
 def test_the_committed_files_agree_with_the_contract(capsys):
     """What CI runs (`python -m dashboard.contract --check`): exit 0 and say so."""
-    assert contract.main(["--check"]) == 0
+    assert drift.main(["--check"]) == 0
     assert "contract OK" in capsys.readouterr().out
 
 
@@ -101,21 +102,21 @@ def test_a_new_enum_value_is_a_one_line_change_the_validator_follows(monkeypatch
 # --- drift test 1: a column added to the contract without a description ------------------------------------------
 
 def test_a_column_without_a_description_fails(monkeypatch):
-    assert contract.contract_problems() == []
+    assert drift.contract_problems() == []
     _with_column(monkeypatch, "instruments", Column("website", "url"))
-    assert contract.contract_problems() == [
+    assert drift.contract_problems() == [
         "instruments.website: no description (every public column is documented in data/README.md)"]
 
 
 def test_a_column_added_to_the_contract_only_fails_against_schema_and_readme(monkeypatch, capsys):
     _with_column(monkeypatch, "instruments", Column("website", "url", description="the instrument's own site"))
-    assert "schema.sql: instruments.website is missing" in contract.schema_drift()
-    assert contract.readme_drift() == ["data/README.md: the dictionary of instruments is not what the contract says; "
+    assert "schema.sql: instruments.website is missing" in drift.schema_drift()
+    assert drift.readme_drift() == ["data/README.md: the dictionary of instruments is not what the contract says; "
                                        "run python -m dashboard.contract --write"]
-    assert contract.main(["--check"]) == 1
+    assert drift.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "drift: schema.sql: instruments.website is missing" in err
-    assert "disagreement(s) with dashboard/contract.py" in err
+    assert "disagreement(s) with dashboard/contract" in err
 
 
 def test_contract_problems_catch_a_bad_enum_ref_and_key(monkeypatch):
@@ -123,7 +124,7 @@ def test_contract_problems_catch_a_bad_enum_ref_and_key(monkeypatch):
     _with_column(monkeypatch, "events", Column("by", "code", ref="dataset", description="x"))
     t = contract.TABLES["memberships"]
     monkeypatch.setitem(contract.TABLES, "memberships", dataclasses.replace(t, key=("participant_id", "blocs")))
-    assert set(contract.contract_problems()) == {
+    assert set(drift.contract_problems()) == {
         "counts.unit: unknown enum 'units'",
         "events.by: ref 'dataset' is not a table with a one-column key",
         "memberships: key column blocs is not a column",
@@ -158,9 +159,9 @@ SCHEMA = contract.SCHEMA_SQL.read_text(encoding="utf-8")
      "'unverified', 'new_source']"),
 ])
 def test_schema_sql_that_disagrees_fails(old, new, message):
-    assert contract.schema_drift(SCHEMA) == []
+    assert drift.schema_drift(SCHEMA) == []
     assert SCHEMA.count(old) == 1
-    assert message in contract.schema_drift(SCHEMA.replace(old, new))
+    assert message in drift.schema_drift(SCHEMA.replace(old, new))
 
 
 def test_a_rule_schema_sql_enforces_is_refused_by_the_validator_first(sources_copy):
@@ -191,21 +192,21 @@ def test_every_table_and_public_column_is_in_the_dictionary():
 def test_an_edited_dictionary_fails_and_write_repairs_it(tmp_path, monkeypatch):
     edited = README.replace("| label for charts |", "| label for charts, short |")
     assert edited != README
-    assert contract.readme_drift(edited) == ["data/README.md: the dictionary of instruments is not what the contract "
+    assert drift.readme_drift(edited) == ["data/README.md: the dictionary of instruments is not what the contract "
                                              "says; run python -m dashboard.contract --write"]
-    assert contract.render_readme(edited) == README
+    assert drift.render_readme(edited) == README
     f = tmp_path / "README.md"
     f.write_text(edited, encoding="utf-8")
-    monkeypatch.setattr(contract, "README", f)
-    assert contract.main(["--write"]) == 0
+    monkeypatch.setattr(drift, "README", f)
+    assert drift.main(["--write"]) == 0
     assert f.read_text(encoding="utf-8") == README
 
 
 def test_a_missing_dictionary_fails():
     start = README.index("[//]: # (contract:counts ")
     end = README.index("[//]: # (/contract)", start) + len("[//]: # (/contract)")
-    assert contract.readme_drift(README[:start] + README[end:]) == [
-        f"data/README.md: no generated dictionary for counts ({contract._open_marker('counts')} … "
+    assert drift.readme_drift(README[:start] + README[end:]) == [
+        f"data/README.md: no generated dictionary for counts ({drift._open_marker('counts')} … "
         "[//]: # (/contract))"]
 
 
@@ -235,10 +236,10 @@ def test_the_files_the_dictionary_names_exist():
 
 def test_views_sql_ranking_is_the_contracts():
     views = contract.VIEWS_SQL.read_text(encoding="utf-8")
-    assert contract.views_drift(views) == []
+    assert drift.views_drift(views) == []
     assert set(contract.SAME_DAY_RANK) - {"withdrew", "signed", "endorsed", "joined"} == set(config.CONSENT_ACTIONS)
     drifted = views.replace("WHEN 'joined' THEN 3", "WHEN 'joined' THEN 3 WHEN 'sponsored' THEN 3")
-    assert contract.views_drift(drifted) == [
+    assert drift.views_drift(drifted) == [
         f"views.sql: status_as_of ranks actions {dict(contract.SAME_DAY_RANK, sponsored=3)}, the contract "
         f"{contract.SAME_DAY_RANK}"]
 
