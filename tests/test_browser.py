@@ -27,7 +27,7 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
     pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.system, pytest.mark.browser]
 
 FIXTURE_SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
 SIGNED = (86, 180, 233)   # STATUS_COLORS["signed"]

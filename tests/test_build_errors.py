@@ -27,6 +27,8 @@ import pytest
 from dashboard.build import build
 from tests.conftest import FIXTURE_SOURCES
 
+pytestmark = pytest.mark.app
+
 ROOT = Path(__file__).resolve().parent.parent
 
 Mutation = Callable[[Path], None]

@@ -28,6 +28,8 @@ from websockets.exceptions import ConnectionClosed
 from bench.load import FINISH_OK, Session, open_stream
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.system
+
 PY = sys.executable
 
 

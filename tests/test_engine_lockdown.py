@@ -20,6 +20,8 @@ import pytest
 from dashboard import db, queries
 from tests.apptest_utils import PAGE_FILES, run_page
 
+pytestmark = pytest.mark.app
+
 AS_OF = date(2026, 6, 30)
 
 

@@ -13,10 +13,13 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+import pytest
 import yaml
 
 from bench.load import Session, open_stream
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.system
 
 VERSION = re.compile(r"Dataset (\S+?), facts checked")
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.apptest_utils import PAGE_FILES, run_page, texts
 
-pytestmark = pytest.mark.usefixtures("fixture_db")
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("fixture_db")]
 
 CETS_OPENING_DAY = {"Andorra", "Georgia", "Iceland", "Norway", "Republic of Moldova", "San Marino", "United Kingdom",
                     "Israel", "United States"}  # + the European Union, shown beside the map as an organisation

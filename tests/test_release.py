@@ -14,6 +14,8 @@ from dashboard.build import read_pointer
 from dashboard.participants import _coco_table
 from dashboard.validate import load_sources
 
+pytestmark = pytest.mark.app
+
 EXPECTED = yaml.safe_load((config.ROOT / "tests" / "expected_facts.yml").read_text(encoding="utf-8"))
 
 

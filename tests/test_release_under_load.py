@@ -22,7 +22,7 @@ from bench.load import Session, open_stream
 from dashboard.build import build
 from tests.conftest import FIXTURE_SOURCES, ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.system
 
 SESSIONS, RELEASES, BASE_INSTRUMENTS = 25, 5, 6
 VERSION = re.compile(r"Dataset (\S+?), facts checked")

@@ -386,6 +386,7 @@ FAST = [c for c in CASES if c.fast]
 BULK = [c for c in CASES if not c.fast]
 
 
+@pytest.mark.unit
 def test_case_counts(capsys):
     counts = _counts(CASES)
     fast = _counts(FAST)
@@ -398,6 +399,7 @@ def test_case_counts(capsys):
         assert fast[p] >= 10, (p, fast[p])
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("case", [p for p in _PARAMS if p.values[0].fast])
 def test_tampered_url_fast(fixture_db, case):
     check_case(case)
@@ -405,7 +407,7 @@ def test_tampered_url_fast(fixture_db, case):
 
 # Measured on the shared 2-core machine: the whole file takes ~4.5 min wall (~2.3 min CPU) -> over the 4-minute
 # budget, so the bulk half is `slow` (`make test-slow`); the fast half above always runs.
-@pytest.mark.slow
+@pytest.mark.app
 @pytest.mark.parametrize("case", [p for p in _PARAMS if not p.values[0].fast])
 def test_tampered_url_bulk(fixture_db, case):
     check_case(case)
@@ -433,6 +435,7 @@ def _widget_state(at) -> dict[str, Any]:
             **{w.key: w.value for w in at.date_input}}
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page", list(PAGES), ids=_short)
 def test_url_round_trip(fixture_db, page):
     query = ROUND_TRIP[page]
@@ -447,6 +450,7 @@ def test_url_round_trip(fixture_db, page):
     assert [(m.label, m.value) for m in again.metric] == [(m.label, m.value) for m in at.metric]
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page", list(PAGES), ids=_short)
 def test_default_url_is_canonical(fixture_db, page):
     """A bare page link gets every setting written into the URL (so a copied address reproduces the view)."""
@@ -456,6 +460,7 @@ def test_default_url_is_canonical(fixture_db, page):
     assert dict(at.query_params) == want
 
 
+@pytest.mark.app
 def test_detector_sees_charts_tables_and_links(fixture_db):
     """Negative control for `everything()`: it does see the map spec, the table bytes and the copy-link code."""
     at = run_page("pages/6_Instrument.py", {"instrument": "cets-225"})
