@@ -65,10 +65,8 @@ def test_headless(effective_config):
 
 
 def test_static_serving_on_for_the_offline_map(effective_config):
-    """Needed: the map layers fetch app/static/geo/world_110m.geojson and app/static/map_style.json."""
+    """Needed: the map layers fetch their shapes and style from app/static (test_the_map_fetches_...)."""
     assert effective_config["server.enableStaticServing"] is True
-    maps_src = (ROOT / "dashboard" / "maps.py").read_text()
-    assert "app/static" in maps_src and "world_110m.geojson" in maps_src
 
 
 def test_no_dev_features(effective_config):
@@ -223,6 +221,24 @@ def test_static_map_files_are_served(server):
     assert headers.get("x-content-type-options") == "nosniff"
     status, body, _ = _get(port, "/app/static/map_style.json")
     assert status == 200 and "version" in json.loads(body)
+
+
+def test_the_map_fetches_its_shapes_and_style_from_this_servers_static_files(server, fixture_db):
+    """What the browser is told to fetch: every URL in the World map's deck spec (the basemap style, the layers'
+    data) is a relative app/static URL, never a CDN, and this server answers each with the file."""
+    from tests.apptest_utils import run_page
+
+    port, _ = server
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    decks = [json.loads(e.proto.json) for e in at.get("deck_gl_json_chart")]
+    assert decks, "the World map draws no deck"
+    urls = {d["mapStyle"] for d in decks} | {layer["data"] for d in decks for layer in d["layers"]
+                                             if isinstance(layer.get("data"), str)}
+    assert any(u.endswith(".geojson") for u in urls), urls  # the country shapes go by URL, not inside the page
+    for url in sorted(urls):
+        assert url.startswith("app/static/"), f"the map fetches {url!r} from outside this server"
+        status, body, _ = _get(port, "/" + url)
+        assert status == 200 and json.loads(body), (url, status)
 
 
 SECRETS = {
