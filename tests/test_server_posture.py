@@ -17,14 +17,13 @@ import json
 from xml.etree import ElementTree
 import re
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import app_server
 
 pytestmark = pytest.mark.system
 
@@ -158,12 +157,6 @@ def test_static_check_catches_dotfiles_and_active_content(tmp_path):
 
 # --- a real server -------------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
     """GET exactly `path` (http.client sends it as given: no normalisation of '..' or %2e)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -177,35 +170,9 @@ def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
 
 @pytest.fixture(scope="module")
 def server(fixture_release, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT, env=_clean_env(ATLAS_DB=str(fixture_release)), stdout=fh, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if _get(port, "/_stcore/health", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-        yield port, log
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    """(port, log path) of the app on the fixture release, with the repo's settings only (no STREAMLIT_* variable)."""
+    with app_server(fixture_release, clean=True, log_dir=tmp_path_factory.mktemp("server")) as srv:
+        yield srv.port, srv.log_path
 
 
 def test_health(server):
