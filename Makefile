@@ -1,15 +1,26 @@
 # Shortcuts for the commands the README names. CI runs .ci/run, which runs `bash scripts/test.sh`.
-.PHONY: run test test-quick data check bench
+.PHONY: run test test-unit test-quick test-system data check bench
 
 run:
 	bash scripts/setup.sh
 	.venv/bin/python -m streamlit run streamlit_app.py
 
+# Tiers (pytest.ini): unit = pure functions (seconds, no Chromium, no setup); app = pages under AppTest, builds and
+# release checks on DuckDB; system = real servers, Chromium, load, deployment files. `test` runs all three.
 test:
 	bash scripts/test.sh
 
-test-quick:
-	bash scripts/test.sh -m "not slow"
+test-unit: | .venv/bin/python
+	.venv/bin/python -m pytest -m unit -q
+
+test-quick: | .venv/bin/python
+	.venv/bin/python -m pytest -m "unit or app" -q
+
+test-system:
+	bash scripts/test.sh -m system
+
+.venv/bin/python:  # the fast loops set the venv up once, not on every run
+	bash scripts/setup.sh dev
 
 data:
 	.venv/bin/python -m dashboard.build --keep 1

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -62,12 +61,6 @@ def summary(xs) -> dict:
             "min": min(xs) if xs else None, "max": max(xs) if xs else None, "raw": [round(x, 2) for x in xs]}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def log(*a) -> None:
     print(time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
 
@@ -112,74 +105,25 @@ def rss_tree_mb(pid: int) -> float | None:
 
 # ---------------------------------------------------------------- servers
 
-class Server:
-    """`streamlit run script` in `cwd`, own process group, loopback only; ready when /_stcore/health says ok."""
+class Server(servers.Server):
+    """tests/servers.py's server (own process group, loopback, ready when /_stcore/health says ok), with PYTHONPATH
+    set (the floor apps run from a temp dir) and the memory of its process tree."""
 
-    def __init__(self, script: str, cwd: Path, env: dict | None = None, name: str = "app"):
-        self.script, self.cwd, self.name = script, Path(cwd), name
-        self.port = free_port()
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env or {})}
-        self.proc: subprocess.Popen | None = None
-        self.logfile = Path(tempfile.gettempdir()) / f"bench-server-{name}-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60) -> "Server":
-        prof = getattr(self, "profile_to", None)
-        head = [PY, "-m", "bench.profserver", prof, "--", "streamlit"] if prof else [PY, "-m", "streamlit"]
-        cmd = [*head, "run", self.script, "--server.address", "127.0.0.1",
-               "--server.port", str(self.port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
-        self._log = open(self.logfile, "w")
-        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server {self.name} exited: see {self.logfile}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        self.startup_s = time.monotonic() - t0
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"server {self.name} not healthy after {timeout}s")
+    def __init__(self, script: str, cwd: Path, env: dict | None = None, name: str = "app",
+                 profile_to: str | None = None):
+        # profile_to: run it under bench.profserver (cProfile, SIGUSR1 dumps).
+        launcher = [PY, "-m", "bench.profserver", profile_to, "--", "streamlit"] if profile_to else servers.STREAMLIT
+        super().__init__(script, cwd, {"PYTHONPATH": str(ROOT), **(env or {})}, name=f"bench-{name}",
+                         launcher=launcher)
 
     def rss_mb(self) -> float | None:
         return rss_tree_mb(self.proc.pid) if self.proc else None
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def app_server(db: Path, env: dict | None = None, profile_to: str | None = None) -> Server:
     """The real app (streamlit_app.py, cwd = repo root so .streamlit/config.toml applies). `env` may add
     STREAMLIT_* settings for a what-if run; `profile_to` runs it under bench.profserver (cProfile, SIGUSR1 dumps)."""
-    s = Server("streamlit_app.py", ROOT, {"ATLAS_DB": str(db), **(env or {})}, name="app")
-    s.profile_to = profile_to
-    return s
+    return Server("streamlit_app.py", ROOT, {"ATLAS_DB": str(db), **(env or {})}, name="app", profile_to=profile_to)
 
 
 def cpu_ms(pid: int) -> float:

@@ -1,14 +1,9 @@
-"""A protocol-level load client: many Streamlit sessions over websockets, no browser.
+"""Load waves: many protocol-level Streamlit sessions over websockets, no browser.
 
-Each session does what the frontend does (streamlit/web/server/starlette/starlette_websocket.py and
-runtime/app_session.py): it connects to ws://HOST/_stcore/stream with Sec-WebSocket-Protocol "streamlit" (a second
-entry would be the XSRF token; it is only checked to read auth cookies, so none is sent), sends a BackMsg
-rerun_script whose ClientState carries the deep link's query string and the page name, and reads ForwardMsgs until
-script_finished. It then keeps the widget states it was sent (selectbox = formatted option label as string_value,
-date_input = string_array_value), changes the World map's instrument selectbox to another option, sends a
-rerun_script with all widget states and the page's script hash, and times each rerun until script_finished. As the
-frontend does, a change to a widget that sits in an `st.fragment` is sent with that fragment's id (read from the
-delta that drew the widget), so the server reruns only the fragment.
+The client (`open_stream`, `Session`: what the frontend sends and reads, fragment reruns included) is
+tests/servers.py's, shared with the system-tier tests. Each session of a wave opens the deep link, then changes the
+World map's instrument selectbox to another option with a think time between changes and times each rerun until
+script_finished.
 
 Failures: connection errors, a rerun with no script_finished within the timeout, and any exception element.
 """
@@ -19,101 +14,7 @@ import asyncio
 import random
 import time
 
-from websockets.asyncio.client import connect
-from websockets.typing import Origin, Subprotocol
-
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-FINISH_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
-
-
-def open_stream(port: int, open_timeout: float = 60):
-    """A websocket to the Streamlit server on 127.0.0.1:port, opened as the frontend does (async context manager)."""
-    return connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                   origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
-                   open_timeout=open_timeout, ping_interval=None)
-
-
-class Session:
-    def __init__(self, port: int, page_name: str, query: str, timeout: float = 60, fragments: bool = True):
-        self.port, self.page_name, self.query, self.timeout = port, page_name, query, timeout
-        self.fragments = fragments  # False: every change reruns the whole page (a page without st.fragment)
-        self.page_hash = ""
-        self.widgets: dict[str, WidgetState] = {}
-        self.selectbox: tuple[str, list[str]] | None = None  # (widget id, option labels)
-        self.fragment_id = ""  # the fragment the Instrument selectbox is drawn in ("" = none)
-        self.fragment_runs = 0
-        self.exceptions = 0
-        self.bytes_in = self.bytes_out = 0
-        self._finished: asyncio.Future | None = None
-
-    def _on_msg(self, raw: bytes) -> None:
-        self.bytes_in += len(raw)
-        msg = ForwardMsg.FromString(raw)
-        kind = msg.WhichOneof("type")
-        if kind == "navigation":
-            self.page_hash = msg.navigation.page_script_hash or self.page_hash
-        elif kind == "page_info_changed":
-            self.query = msg.page_info_changed.query_string  # the browser's URL now carries it
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
-            ek = el.WhichOneof("type")
-            if ek == "exception":
-                self.exceptions += 1
-            elif ek == "selectbox":
-                sb = el.selectbox
-                opts = list(sb.options)
-                if sb.id not in self.widgets:
-                    val = sb.raw_value if sb.set_value else (opts[sb.default] if opts else "")
-                    self.widgets[sb.id] = WidgetState(id=sb.id, string_value=val)
-                if sb.label == "Instrument":
-                    self.selectbox = (sb.id, opts)
-                    self.fragment_id = msg.delta.fragment_id
-            elif ek == "date_input":
-                di = el.date_input
-                if di.id not in self.widgets:
-                    ws = WidgetState(id=di.id)
-                    ws.string_array_value.data.extend(list(di.value) if di.set_value else list(di.default))
-                    self.widgets[di.id] = ws
-        elif kind == "script_finished":
-            if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._finished and not self._finished.done():
-                self._finished.set_result(msg.script_finished)
-
-    async def _reader(self, ws) -> None:
-        async for raw in ws:
-            if isinstance(raw, bytes):
-                self._on_msg(raw)
-
-    async def rerun(self, ws, first: bool = False) -> float:
-        bm = BackMsg()
-        cs = bm.rerun_script
-        cs.query_string = self.query
-        cs.page_name = self.page_name if first else ""
-        cs.page_script_hash = "" if first else self.page_hash
-        if not first:
-            cs.widget_states.widgets.extend(self.widgets.values())
-            if self.fragment_id and self.fragments:
-                cs.fragment_id = self.fragment_id
-                self.fragment_runs += 1
-        data = bm.SerializeToString()
-        self._finished = asyncio.get_running_loop().create_future()
-        t = time.perf_counter()
-        await ws.send(data)
-        self.bytes_out += len(data)
-        status = await asyncio.wait_for(self._finished, self.timeout)
-        dt = (time.perf_counter() - t) * 1000
-        if status not in FINISH_OK:
-            raise RuntimeError(f"script finished with status {status}")
-        return dt
-
-    def change_instrument(self, rng: random.Random) -> str:
-        wid, opts = self.selectbox
-        cur = self.widgets[wid].string_value
-        new = rng.choice([o for o in opts if o != cur])
-        self.widgets[wid] = WidgetState(id=wid, string_value=new)
-        return new
+from tests.servers import Session, open_stream
 
 
 async def run_session(port: int, page_name: str, query: str, reruns: int, think: tuple[float, float],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian chromium + fonts, the venv with test deps) and run the suite.
-# With no arguments it runs the whole suite, slow tests included (about 15 minutes on 2 cores); extra arguments go
-# to pytest instead, e.g. scripts/test.sh -m "not slow" for a quicker run, or scripts/test.sh tests/test_pages.py.
+# With no arguments it runs the whole suite, every tier (unit, app, system: see pytest.ini); extra arguments go to
+# pytest instead, e.g. scripts/test.sh -m "unit or app" (no server, no browser), or scripts/test.sh tests/test_pages.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then

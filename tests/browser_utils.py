@@ -1,21 +1,17 @@
-"""Harness for the real-browser tests: a Streamlit server on a free port, headless Debian Chromium, network guard.
+"""Harness for the real-browser tests: headless Debian Chromium and a network guard (the server is
+tests/servers.py's).
 
 Nothing here asserts; tests/test_browser.py does. Kept separate so a maintainer can drive the app by hand:
 
-    from tests.browser_utils import AtlasServer, launch_chromium
+    from tests.browser_utils import launch_chromium
+    from tests.servers import app_server
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,80 +23,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 # Streamlit's own frontend asks Google Fonts for its Material icon font; that is Streamlit, not the Atlas.
 STREAMLIT_OWN = ("https://fonts.gstatic.com/",)
 PAGE_TIMEOUT_MS = 90_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AtlasServer:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:<free port> against one release (ATLAS_DB), in its own process
-    group so stopping it stops everything it started."""
-
-    def __init__(self, db: Path, log_dir: Path | None = None):
-        self.db = Path(db)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = (log_dir or Path("/tmp")) / f"atlas-streamlit-{self.port}.log"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "AtlasServer":
-        env = {**os.environ, "ATLAS_DB": str(self.db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-               "PYTHONUNBUFFERED": "1"}
-        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        return self
-
-    def wait_healthy(self, timeout: float = 90) -> None:
-        """Poll /_stcore/health with urllib only (no page request, so a browser's first request stays the first)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc and self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.3)
-        raise TimeoutError(f"streamlit not healthy after {timeout}s:\n{self.log()}")
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=5)
-
-    def __enter__(self) -> "AtlasServer":
-        self.start()
-        try:
-            self.wait_healthy()
-        except Exception:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def launch_chromium(pw):

@@ -34,3 +34,21 @@ def sources_copy(tmp_path) -> Path:
     dst = tmp_path / "sources"
     shutil.copytree(FIXTURE_SOURCES, dst)
     return dst
+
+
+# --- tiers -----------------------------------------------------------------------------------------------------------
+# Every test belongs to exactly one tier, by what it needs (see pytest.ini and README "Tests"). Modules say so with
+# `pytestmark = pytest.mark.<tier>`; a module mixing tiers marks each test. A test with no tier, or two, stops the run.
+TIERS = ("unit", "app", "system")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything: the check covers the whole collection
+def pytest_collection_modifyitems(config, items):
+    bad = []
+    for item in items:
+        tiers = sorted({m.name for m in item.iter_markers() if m.name in TIERS})
+        if len(tiers) != 1:
+            bad.append(f"{item.nodeid}: {'no tier' if not tiers else 'tiers ' + ', '.join(tiers)}")
+    if bad:
+        raise pytest.UsageError("every test needs exactly one tier marker (unit, app or system):\n  "
+                                + "\n  ".join(bad[:40]) + (f"\n  … and {len(bad) - 40} more" if len(bad) > 40 else ""))

@@ -20,14 +20,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import (PAGE_TIMEOUT_MS, ROOT, AtlasServer, launch_chromium, new_context, shot, wait_idle,
+from tests.browser_utils import (PAGE_TIMEOUT_MS, ROOT, launch_chromium, new_context, shot, wait_idle,
                                  wait_ready)
+from tests.servers import app_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
     pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.system, pytest.mark.browser]
 
 FIXTURE_SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
 SIGNED = (86, 180, 233)   # STATUS_COLORS["signed"]
@@ -63,7 +64,7 @@ def browser():
 @pytest.fixture(scope="module")
 def atlas(fixture_release, tmp_path_factory):
     """One server on the fixture release, shared by the tests that do not need a fresh process."""
-    with AtlasServer(fixture_release, tmp_path_factory.mktemp("atlas-log")) as srv:
+    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("atlas-log")) as srv:
         yield srv
 
 
@@ -274,7 +275,7 @@ def test_map_offline_draws_countries_from_static_geojson(browser, atlas):
     geo: list[int] = []
     ctx.on("response", lambda r: geo.append(r.status) if r.url.endswith("/app/static/geo/world_110m.geojson") else None)
 
-    page.goto(f"{atlas.base}/World_map?instrument=cets-225", wait_until="domcontentloaded")
+    page.goto(f"{atlas.url}/World_map?instrument=cets-225", wait_until="domcontentloaded")
     wait_ready(page)
     assert h1(page) == "World map of participation"
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
@@ -302,7 +303,7 @@ def test_map_offline_draws_countries_from_static_geojson(browser, atlas):
 
 
 def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
-    ctx, page, _ = open_page(browser, f"{atlas.base}/World_map?instrument=cets-225")
+    ctx, page, _ = open_page(browser, f"{atlas.url}/World_map?instrument=cets-225")
     wait_page_charts(page, 0, 1)
     page.wait_for_timeout(2000)  # let the shapes arrive so picking is settled
     open_map_table(page)
@@ -344,20 +345,20 @@ def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
     ("/Country?country=NOR&as_of=2025-01-01", "country"),
 ], ids=["entry-into-force", "country"])
 def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tmp_path, path, checks):
-    with AtlasServer(fixture_release, tmp_path) as srv:  # health polled with urllib only
+    with app_server(fixture_release, log_dir=tmp_path) as srv:  # health polled with urllib only
         ctx, net = new_context(browser)
         first: list[str] = []
         ctx.on("request", lambda r: first.append(r.url))
         page = ctx.new_page()
-        page.goto(srv.base + path, wait_until="domcontentloaded")
-        assert first and first[0] == srv.base + path, f"first request was {first[:1]}"
+        page.goto(srv.url + path, wait_until="domcontentloaded")
+        assert first and first[0] == srv.url + path, f"first request was {first[:1]}"
         wait_ready(page)
         text = page.locator("body").inner_text()
         assert "Page not found" not in text, "Streamlit showed 'Page not found' for a deep link on a fresh server"
         assert page.locator('[data-testid="stSidebar"]').get_by_text("World map", exact=True).count() == 1, (
             "the shared sidebar navigation is missing")
         no_exception(page)
-        want = parse_qs(urlsplit(srv.base + path).query)
+        want = parse_qs(urlsplit(srv.url + path).query)
         have = parse_qs(urlsplit(page.url).query)
         if checks == "eif":
             assert h1(page) == "Entry into force"
@@ -381,7 +382,7 @@ def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tm
 
 
 def test_sidebar_click_through_every_page(browser, atlas):
-    ctx, page, net = open_page(browser, f"{atlas.base}/")
+    ctx, page, net = open_page(browser, f"{atlas.url}/")
     assert h1(page) == "AI Governance Atlas"
     sidebar = page.locator('[data-testid="stSidebar"]')
     seen = []
@@ -404,7 +405,7 @@ def test_sidebar_click_through_every_page(browser, atlas):
 
 
 def test_threshold_counts_and_what_if_through_the_ui(browser, atlas):
-    ctx, page, _ = open_page(browser, f"{atlas.base}/Entry_into_force?instrument=cets-225")
+    ctx, page, _ = open_page(browser, f"{atlas.url}/Entry_into_force?instrument=cets-225")
     wait_metrics(page, ["1 / 5", "0 / 3"])
     assert "Not in force" in main_text(page)
     for option in ("United Kingdom (CoE member)", "Norway (CoE member)"):
@@ -420,7 +421,7 @@ def test_threshold_counts_and_what_if_through_the_ui(browser, atlas):
 
 
 def test_shared_link_round_trip(browser, atlas):
-    ctx, page, _ = open_page(browser, f"{atlas.base}/World_map")
+    ctx, page, _ = open_page(browser, f"{atlas.url}/World_map")
     open_map_table(page)
     before = table_rows(page)
     pick_option(page, "stSelectbox", "Instrument", "All voluntary instruments")
@@ -566,12 +567,12 @@ def hostile(browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     release, url_update = build_hostile(tmp)
     seen = {"url_update": url_update, "dialogs": [], "visits": [], "hovers": [], "spots": [], "opened": []}
-    with AtlasServer(release, tmp) as srv:
+    with app_server(release, log_dir=tmp) as srv:
         ctx, net = new_context(browser)
         ctx.on("page", lambda p: p.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss())))
         page = ctx.new_page()
         for path, title in HOSTILE_PAGES:
-            page.goto(srv.base + path, wait_until="domcontentloaded")
+            page.goto(srv.url + path, wait_until="domcontentloaded")
             wait_ready(page)
             if path.startswith("/World_map"):
                 wait_page_charts(page, 0, 1)
@@ -662,12 +663,12 @@ def test_grid_toolbar_and_table_csv_downloads_carry_no_live_formula(browser, tmp
     tmp = tmp_path_factory.mktemp("formula-browser")
     release, _ = make_formula_release(tmp)
     got = {}
-    with AtlasServer(release, tmp) as srv:
+    with app_server(release, log_dir=tmp) as srv:
         ctx, net = new_context(browser)
         # Without a file-system picker the frontend falls back to a plain download Playwright can catch.
         ctx.add_init_script("window.showSaveFilePicker = undefined;")
         page = ctx.new_page()
-        page.goto(f"{srv.base}/Corporate_stances", wait_until="domcontentloaded")
+        page.goto(f"{srv.url}/Corporate_stances", wait_until="domcontentloaded")
         wait_ready(page)
         grid = page.locator('[data-testid="stDataFrame"]').first
         grid.scroll_into_view_if_needed()

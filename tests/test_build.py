@@ -19,6 +19,8 @@ from dashboard.build import build
 from tests.conftest import FIXTURE_SOURCES
 from tests.test_build_errors import cell, run_build, snapshot
 
+pytestmark = pytest.mark.app
+
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE_NAME = re.compile(r"releases/atlas-2026-06-30-([0-9a-f]{12})\.duckdb")
 A = "actions/main.csv"

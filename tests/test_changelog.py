@@ -53,11 +53,13 @@ def _log(path: Path):
         return con.table("changelog").order("change_id").df()
 
 
+@pytest.mark.app
 def test_first_release_starts_an_empty_record(two_releases):
     first, *_ = two_releases
     assert _log(first).empty
 
 
+@pytest.mark.app
 def test_edit_and_rebuild_records_each_change(two_releases):
     _, second, *_ = two_releases
     log = _log(second)
@@ -73,6 +75,7 @@ def test_edit_and_rebuild_records_each_change(two_releases):
     assert set(log["release_version"]) == {"fixture-1"} and len(log) == 4
 
 
+@pytest.mark.app
 def test_changelog_is_carried_forward(two_releases):
     _, second, feeds, src, data = two_releases
     _edit(src / "actions" / "main.csv", "Test row: a later signatory", "Test row: a later signatory (edited)")
@@ -82,6 +85,7 @@ def test_changelog_is_carried_forward(two_releases):
     assert new.iloc[-1]["summary"] == "Changed note: KEN signed paris-ai-action-statement on 2025-02-11"
 
 
+@pytest.mark.app
 def test_diff_cli_prints_the_same(two_releases):
     first, second, *_ = two_releases
     out = subprocess.run([sys.executable, "-m", "dashboard.diff", str(first), str(second)], cwd=ROOT,
@@ -91,12 +95,14 @@ def test_diff_cli_prints_the_same(two_releases):
     assert out.strip().splitlines()[-1] == "4 change(s): 1 added, 1 changed, 1 new_source, 1 verified"
 
 
+@pytest.mark.app
 def test_diff_cli_names_a_missing_file(tmp_path):
     res = subprocess.run([sys.executable, "-m", "dashboard.diff", str(tmp_path / "a.duckdb"), str(tmp_path / "b")],
                          cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 2 and "a.duckdb: no such release file" in res.stderr
 
 
+@pytest.mark.app
 def test_feeds_carry_the_change(two_releases):
     *_, feeds, _src, _data = two_releases
     all_feed = feedparser.parse((feeds / "all.atom").read_bytes())
@@ -115,6 +121,7 @@ def test_feeds_carry_the_change(two_releases):
     assert not untouched.bozo and untouched.entries == [] and untouched.feed.title.endswith("Japan")
 
 
+@pytest.mark.unit
 def test_committed_feeds_parse():
     files = sorted((ROOT / "static" / "feeds").rglob("*.atom"))
     assert len(files) > 100  # all, every instrument, every state and organisation

@@ -2,7 +2,7 @@
 2026-12 reliability probe).
 
 A tampered client is not a browser: it can send any BackMsg. These tests speak the protocol the way
-tests/test_hosting.py does (bench/load.py's `open_stream` and `Session`) and then send what the frontend never
+tests/test_hosting.py does (tests/servers.py's `open_stream` and `Session`) and then send what the frontend never
 would: a huge junk widget state (3i), a widget value of the wrong type (3g), a query string with more fields than
 Streamlit reads (3a). The server is one process started with the repo's .streamlit/config.toml, as hosted.
 """
@@ -10,14 +10,6 @@ Streamlit reads (3a). The server is one process started with the repo's .streaml
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -25,16 +17,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.exceptions import ConnectionClosed
 
-from bench.load import FINISH_OK, Session, open_stream
-from tests.conftest import ROOT
+from tests.servers import Session, app_server, open_stream
 
-PY = sys.executable
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.system
 
 
 def rss_mb(pid: int) -> float:
@@ -48,36 +33,9 @@ def rss_mb(pid: int) -> float:
 @pytest.fixture(scope="module")
 def server(fixture_release, tmp_path_factory):
     """(port, pid, log path) of `streamlit run streamlit_app.py` on the fixture release, settings from the repo."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("client-messages") / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_") and k != "ATLAS_DATA_DIR"}
-    env["ATLAS_DB"] = str(fixture_release)
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-                                 "--server.port", str(port)], cwd=ROOT, env=env, stdout=fh,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-        yield port, proc.pid, log
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    with app_server(fixture_release, clean=True, unset=("ATLAS_DATA_DIR",), headless=False,
+                    log_dir=tmp_path_factory.mktemp("client-messages")) as srv:
+        yield srv.port, srv.proc.pid, srv.log_path
 
 
 class Reader(Session):

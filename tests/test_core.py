@@ -13,6 +13,7 @@ from dashboard.validate import check_url
 CETS = eif.Rule(parties_required=5, min_coe_members=3, delay_months=3)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("met", "expected"), [
     (date(2026, 5, 15), date(2026, 9, 1)),   # three months end 15 Aug -> first day of the following month
     (date(2026, 1, 31), date(2026, 5, 1)),   # period ends end of April -> 1 May
@@ -27,6 +28,7 @@ def _c(pid, d, coe, hyp=False):
     return eif.Consent(pid, pid, d, coe, hypothetical=hyp)
 
 
+@pytest.mark.unit
 def test_both_conditions_are_needed():
     # Five consents but only two by member states: not met, however many non-members ratify.
     cons = [_c("EU", date(2026, 5, 15), False), _c("USA", date(2026, 6, 1), False), _c("JPN", date(2026, 6, 2), False),
@@ -38,12 +40,14 @@ def test_both_conditions_are_needed():
     assert p2.met_on == date(2026, 7, 10) and p2.in_force_on == date(2026, 11, 1) and p2.in_force
 
 
+@pytest.mark.unit
 def test_consents_after_the_view_date_do_not_count():
     cons = [_c("EU", date(2026, 5, 15), False), _c("NOR", date(2027, 1, 1), True)]
     p = eif.progress(CETS, cons, date(2026, 12, 1))
     assert (p.parties, p.coe_parties) == (1, 0)
 
 
+@pytest.mark.unit
 def test_projected_but_not_yet_in_force():
     cons = [_c(x, date(2026, 11, 2), True) for x in ("A", "B", "C", "D", "E")]
     p = eif.progress(CETS, cons, date(2026, 11, 23))
@@ -55,6 +59,7 @@ SPEC = [state.Param("as_of", date(2026, 11, 23), kind="date", lo=date(2015, 1, 1
         state.Param("whatif", (), kind="multi", choices=lambda: {"GBR", "NOR"})]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("query", [
     {"instrument": ["nope"]}, {"instrument": ["cets-225", "eu-ai-act"]}, {"as_of": ["2099-01-01"]},
     {"as_of": ["2026-02-30"]}, {"as_of": ["20260101"]}, {"instrument": ["x" * 10_000]},
@@ -69,12 +74,14 @@ def test_invalid_values_fall_back_to_defaults(query):
     assert str(query[name][0]) not in parsed.notice  # the rejected value is never echoed
 
 
+@pytest.mark.unit
 def test_valid_values_and_unknown_keys():
     parsed = state.parse(SPEC, {"as_of": ["2025-01-01"], "whatif": ["NOR,GBR"], "evil": ["<script>"], "x": ["1"]})
     assert parsed.values == {"as_of": date(2025, 1, 1), "instrument": "cets-225", "whatif": ("GBR", "NOR")}
     assert parsed.unknown == 2 and "<script>" not in (parsed.notice or "")
 
 
+@pytest.mark.unit
 def test_view_url_is_explicit_and_strips_the_current_page():
     state.register_page_paths(["World_map", "Entry_into_force"])
     url = state.view_url("http://host:8501/World_map?old=1", "Entry_into_force",
@@ -82,6 +89,7 @@ def test_view_url_is_explicit_and_strips_the_current_page():
     assert url == "http://host:8501/Entry_into_force?instrument=cets-225&as_of=2026-01-01&whatif=GBR%2CNOR"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("url", "ok"), [
     ("https://www.coe.int/en/web/conventions", True), ("http://example.org/a?b=c", True),
     ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("JAVASCRIPT:alert(1)", False),
@@ -92,6 +100,7 @@ def test_check_url(url, ok):
     assert (check_url(url) is None) is ok
 
 
+@pytest.mark.unit
 def test_fill_expression_colours_each_status_and_carries_no_geometry():
     df = pd.DataFrame({"participant_id": ["FRA", "NOR", "CHN"], "status": ["member_bound", "signed", "none"]})
     expr = maps.fill_expression(df)
@@ -101,6 +110,7 @@ def test_fill_expression_colours_each_status_and_carries_no_geometry():
     assert "coordinates" not in expr and len(expr) < 200
 
 
+@pytest.mark.unit
 def test_first_dates_and_existing_take_the_earliest_known_date():
     from dashboard import status
 
@@ -119,6 +129,7 @@ def test_first_dates_and_existing_take_the_earliest_known_date():
     assert status.existing(inst.iloc[:0], d(2026, 1, 1)).empty
 
 
+@pytest.mark.unit
 def test_urls_are_distinct_in_order_of_first_appearance():
     from dashboard import lookups, queries
 
@@ -127,6 +138,7 @@ def test_urls_are_distinct_in_order_of_first_appearance():
     assert lookups.urls(col.iloc[:0]) == []
 
 
+@pytest.mark.app
 def test_company_links_are_relative_profile_links(fixture_db):
     from urllib.parse import parse_qs
 
@@ -144,6 +156,7 @@ def test_company_links_are_relative_profile_links(fixture_db):
     assert lookups.companies_in(rel, "no-such-place").empty
 
 
+@pytest.mark.app
 def test_option_lists_match_the_tables(fixture_db):
     from dashboard import lookups, queries
 
@@ -162,6 +175,7 @@ def test_option_lists_match_the_tables(fixture_db):
     assert [str(hq_names[h]) for h in hq_opts[1:]] == sorted(str(hq_names[h]) for h in hq_opts[1:])
 
 
+@pytest.mark.unit
 def test_the_same_participant_counts_once():
     """Probe 3f: a participant listed twice (e.g. a what-if multiselect sent as ["GBR"] * 5) is one consent, on
     its earliest date."""
@@ -174,6 +188,7 @@ def test_the_same_participant_counts_once():
     assert p.hypothetical == ["GBR"]
 
 
+@pytest.mark.unit
 def test_a_query_over_streamlits_field_limit_is_trimmed_and_marked():
     """Probe 3a, the pure part: dashboard.guards cuts a query Streamlit would drop (over 1,000 fields) down to the
     first two values of each name plus a marker; state.parse then keeps the valid parameters, resets the repeated

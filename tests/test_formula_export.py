@@ -78,6 +78,7 @@ def formula_release(tmp_path_factory) -> tuple[Path, set]:
     return make_formula_release(tmp_path_factory.mktemp("formula"))
 
 
+@pytest.mark.app
 def test_the_release_holds_the_text_as_given(formula_release):
     """The documented exception: a leading apostrophe protects the sign and is not stored."""
     assert set(HOSTILE.values()) | {PROV_TITLE} <= formula_release[1]
@@ -86,17 +87,20 @@ def test_the_release_holds_the_text_as_given(formula_release):
 # --- the neutraliser (dashboard/exports.py) ---------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", FORMULAS)
 def test_formula_cells_are_quoted(value):
     assert exports.neutralise_cell(value) == "'" + value
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", ["-3.7", "+44", "12", "1,5", "Signed at Vilnius", "'=already quoted", "",
                                    "e-mail", "Fontaine (-) left", None, -3.7, 12])
 def test_other_cells_are_left_alone(value):
     assert exports.neutralise_cell(value) == value
 
 
+@pytest.mark.unit
 def test_csv_has_no_live_formula_and_numbers_stay_numbers():
     df = pd.DataFrame({"quote": FORMULAS, "lon": [-3.7] * len(FORMULAS), "n": range(len(FORMULAS)),
                        "when": [pd.Timestamp("2024-09-05")] * len(FORMULAS)})
@@ -107,6 +111,7 @@ def test_csv_has_no_live_formula_and_numbers_stay_numbers():
     assert exports.csv_bytes(df) == exports.csv_text(df).encode("utf-8")
 
 
+@pytest.mark.unit
 def test_neutralise_frame_copies_only_when_needed_and_never_mutates():
     clean = pd.DataFrame({"name": ["Microsoft", "Google"], "lon": [-3.7, 2.0]})
     assert exports.neutralise_frame(clean) is clean
@@ -120,6 +125,7 @@ def test_neutralise_frame_copies_only_when_needed_and_never_mutates():
     assert list(headers.columns) == ["'=cmd"]
 
 
+@pytest.mark.unit
 def test_neutralise_frame_handles_categories():
     df = pd.DataFrame({"c": pd.Categorical(["=1+1", "ok", "=1+1"]), "d": pd.Categorical(["a", "b", "a"])})
     out = exports.neutralise_frame(df)
@@ -127,6 +133,7 @@ def test_neutralise_frame_handles_categories():
     assert df["c"].tolist() == ["=1+1", "ok", "=1+1"]
 
 
+@pytest.mark.unit
 def test_neutralise_frame_handles_pandas_string_dtype():
     df = pd.DataFrame({"t": pd.array(["=1+1", "ok", None], dtype="string")})
     assert exports.neutralise_frame(df)["t"].tolist()[:2] == ["'=1+1", "ok"]
@@ -168,6 +175,7 @@ def visits(formula_release):
     return out
 
 
+@pytest.mark.app
 def test_data_grids_carry_no_live_formula(visits):
     """1c: what the grid's toolbar "Download as CSV" (Streamlit's frontend) writes is the frame it was sent."""
     live = [(v["page"], v["query"], c) for v in visits for df in v["grids"]
@@ -178,6 +186,7 @@ def test_data_grids_carry_no_live_formula(visits):
     assert {"'" + LINK, "'@SUM(1+1)", "'-2+3+cmd|' /C calc'!A0"} <= shown  # the text, marked as text
 
 
+@pytest.mark.app
 def test_csv_of_every_table_carries_no_live_formula(visits):
     """1a: every "CSV of this table" on every page."""
     csvs = [(v["page"], label, body) for v in visits for label, body in v["files"] if "CSV of this" in label]
@@ -188,6 +197,7 @@ def test_csv_of_every_table_carries_no_live_formula(visits):
     assert "'" + LINK.replace('"', '""') in stances and "'@SUM(1+1)" in stances
 
 
+@pytest.mark.app
 def test_csv_zip_carries_no_live_formula(visits):
     """1b: the Data & sources zip, provenance titles (source_files.csv) included."""
     data = next(v for v in visits if v["page"] == "pages/8_Data_and_sources.py")["files"]
@@ -203,6 +213,7 @@ def test_csv_zip_carries_no_live_formula(visits):
                       "source_files.csv"}
 
 
+@pytest.mark.unit
 def test_no_page_bypasses_the_neutralised_grid():
     """Every data grid goes through ui.table (a new page calling st.dataframe directly would let the toolbar
     download carry a formula)."""

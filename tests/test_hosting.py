@@ -4,53 +4,26 @@ with ATLAS_DB: the health endpoint answers, a page renders, and the page shows t
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from contextlib import contextmanager
+import pytest
 import yaml
 
-from bench.load import Session, open_stream
 from tests.conftest import ROOT
+from tests.servers import Session, app_server, open_stream
+
+pytestmark = pytest.mark.system
 
 VERSION = re.compile(r"Dataset (\S+?), facts checked")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def served(atlas_db: str | None):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("ATLAS_DB", "ATLAS_DATA_DIR")}
-    if atlas_db:
-        env["ATLAS_DB"] = atlas_db
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the server never became healthy")
-        yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    """`streamlit run streamlit_app.py` as the README hosts it (its settings from .streamlit/config.toml), with
+    ATLAS_DB set to `atlas_db` or, when None, unset so the bundled data/CURRENT is served."""
+    with app_server(atlas_db, unset=("ATLAS_DATA_DIR",), headless=False) as srv:
+        yield srv.port
 
 
 class _Version(Session):

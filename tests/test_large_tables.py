@@ -75,6 +75,7 @@ def _csv_rows(at, downloads: dict, key: str) -> int:
     return len(data.decode("utf-8").splitlines()) - 1  # minus the header (no field here holds a newline)
 
 
+@pytest.mark.app
 def test_instrument_page_caps_its_timeline_and_keeps_every_row_in_the_csv(big_release, monkeypatch, downloads):
     """Probe 2l: the Instrument page for cets-225 on a 200,000-event release shows at most 2,000 rows in every
     grid, says "Showing the first 2,000 of N events", draws the chart from those 2,000 only, and its CSV of the
@@ -93,6 +94,7 @@ def test_instrument_page_caps_its_timeline_and_keeps_every_row_in_the_csv(big_re
     assert charts and len(charts[-1].proto.spec) < 1_000_000, "the chart is drawn from the capped events only"
 
 
+@pytest.mark.unit
 def test_every_grid_goes_through_the_capped_helper():
     """One helper for every grid: a page that called st.dataframe itself would have no cap and no note."""
     scripts = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]

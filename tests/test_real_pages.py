@@ -9,6 +9,8 @@ from dashboard import config
 from dashboard.build import read_pointer
 from tests.apptest_utils import run_page, texts
 
+pytestmark = pytest.mark.app
+
 EXPECTED = yaml.safe_load((config.ROOT / "tests" / "expected_facts.yml").read_text(encoding="utf-8"))
 
 

@@ -14,6 +14,8 @@ from dashboard.build import read_pointer
 from dashboard.participants import _coco_table
 from dashboard.validate import load_sources
 
+pytestmark = pytest.mark.app
+
 EXPECTED = yaml.safe_load((config.ROOT / "tests" / "expected_facts.yml").read_text(encoding="utf-8"))
 
 
@@ -145,4 +147,3 @@ def test_curated_blocs_agree_with_country_converter(con):
 def test_unverified_rows_are_explained(con):
     df = con.execute("SELECT * FROM actions WHERE NOT verified").df()
     assert len(df) > 0 and df["note"].fillna("").str.len().gt(0).all(), "an unverified row must say what is missing"
-    assert isinstance(df, pd.DataFrame)

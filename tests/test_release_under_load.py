@@ -5,33 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bench.load import Session, open_stream
 from dashboard.build import build
-from tests.conftest import FIXTURE_SOURCES, ROOT
+from tests.conftest import FIXTURE_SOURCES
+from tests.servers import Session, app_server, open_stream
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.system
 
 SESSIONS, RELEASES, BASE_INSTRUMENTS = 25, 5, 6
 VERSION = re.compile(r"Dataset (\S+?), facts checked")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _make_release(src: Path, data: Path, k: int) -> None:
@@ -45,7 +32,8 @@ def _make_release(src: Path, data: Path, k: int) -> None:
         rows.append({**{c: "" for c in header}, "instrument_id": f"load-extra-{n}", "name": f"Load test instrument {n}",
                      "short_name": f"Load {n}", "kind": "declaration", "legally_binding": "false",
                      "scope": "global", "adopted_on": "2025-01-01", "status": "adopted",
-                     "source_url": "https://example.org/load", "verified": "false", "note": "test only"})
+                     "source_url": "https://example.org/load", "source_kind": "official", "checked_on": "2026-06-30",
+                     "verified": "false", "note": "test only"})
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         w.writeheader()
@@ -104,20 +92,8 @@ def test_publishing_releases_under_load(tmp_path):
     src, data = tmp_path / "sources", tmp_path / "data"
     shutil.copytree(FIXTURE_SOURCES, src)
     build(src, data)
-    port = _free_port()
-    env = {**os.environ, "ATLAS_DATA_DIR": str(data)}
-    env.pop("ATLAS_DB", None)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address",
-                             "127.0.0.1", "--server.port", str(port), "--server.headless", "true"],
-                            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with app_server(None, env={"ATLAS_DATA_DIR": str(data)}, log_dir=tmp_path) as srv:
+        port = srv.port
 
         async def scenario():
             stop, sessions, failures = asyncio.Event(), [], []
@@ -131,9 +107,7 @@ def test_publishing_releases_under_load(tmp_path):
             return sessions, failures
 
         sessions, failures = asyncio.run(scenario())
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+    err = srv.log(tail=0)
     runs = [r for s in sessions for r in s.runs]
     expected = {"fixture-1": str(BASE_INSTRUMENTS)} | {f"load-{k}": str(BASE_INSTRUMENTS + k)
                                                         for k in range(1, RELEASES + 1)}
@@ -146,4 +120,4 @@ def test_publishing_releases_under_load(tmp_path):
     assert exceptions == 0
     assert not mixed, mixed[:5]
     assert {"fixture-1", f"load-{RELEASES}"} <= seen, "the sessions must have seen the first and the last release"
-    assert b"Traceback" not in err, err.decode()[-2000:]
+    assert "Traceback" not in err, err[-2000:]

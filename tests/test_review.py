@@ -7,12 +7,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from dashboard.review import todo
 from tests.conftest import FIXTURE_SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.unit
 def test_todo_sections_on_the_fixture():
     items = todo(FIXTURE_SOURCES, today=date(2026, 12, 1))
     assert items["problems"] == []
@@ -25,6 +28,7 @@ def test_todo_sections_on_the_fixture():
     assert todo(FIXTURE_SOURCES, today=date(2026, 7, 30))["stale"] == []
 
 
+@pytest.mark.app
 def test_review_cli_prints_sections_and_fails_only_on_broken_sources(sources_copy):
     ok = subprocess.run([sys.executable, "-m", "dashboard.review", "--sources", str(FIXTURE_SOURCES), "--today",
                          "2026-12-01", "--limit", "2"], cwd=ROOT, capture_output=True, text=True)

@@ -17,14 +17,15 @@ import json
 from xml.etree import ElementTree
 import re
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import app_server
+
+pytestmark = pytest.mark.system
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -63,10 +64,8 @@ def test_headless(effective_config):
 
 
 def test_static_serving_on_for_the_offline_map(effective_config):
-    """Needed: the map layers fetch app/static/geo/world_110m.geojson and app/static/map_style.json."""
+    """Needed: the map layers fetch their shapes and style from app/static (test_the_map_fetches_...)."""
     assert effective_config["server.enableStaticServing"] is True
-    maps_src = (ROOT / "dashboard" / "maps.py").read_text()
-    assert "app/static" in maps_src and "world_110m.geojson" in maps_src
 
 
 def test_no_dev_features(effective_config):
@@ -158,12 +157,6 @@ def test_static_check_catches_dotfiles_and_active_content(tmp_path):
 
 # --- a real server -------------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
     """GET exactly `path` (http.client sends it as given: no normalisation of '..' or %2e)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -177,35 +170,9 @@ def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
 
 @pytest.fixture(scope="module")
 def server(fixture_release, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT, env=_clean_env(ATLAS_DB=str(fixture_release)), stdout=fh, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if _get(port, "/_stcore/health", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-        yield port, log
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    """(port, log path) of the app on the fixture release, with the repo's settings only (no STREAMLIT_* variable)."""
+    with app_server(fixture_release, clean=True, log_dir=tmp_path_factory.mktemp("server")) as srv:
+        yield srv.port, srv.log_path
 
 
 def test_health(server):
@@ -221,6 +188,24 @@ def test_static_map_files_are_served(server):
     assert headers.get("x-content-type-options") == "nosniff"
     status, body, _ = _get(port, "/app/static/map_style.json")
     assert status == 200 and "version" in json.loads(body)
+
+
+def test_the_map_fetches_its_shapes_and_style_from_this_servers_static_files(server, fixture_db):
+    """What the browser is told to fetch: every URL in the World map's deck spec (the basemap style, the layers'
+    data) is a relative app/static URL, never a CDN, and this server answers each with the file."""
+    from tests.apptest_utils import run_page
+
+    port, _ = server
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    decks = [json.loads(e.proto.json) for e in at.get("deck_gl_json_chart")]
+    assert decks, "the World map draws no deck"
+    urls = {d["mapStyle"] for d in decks} | {layer["data"] for d in decks for layer in d["layers"]
+                                             if isinstance(layer.get("data"), str)}
+    assert any(u.endswith(".geojson") for u in urls), urls  # the country shapes go by URL, not inside the page
+    for url in sorted(urls):
+        assert url.startswith("app/static/"), f"the map fetches {url!r} from outside this server"
+        status, body, _ = _get(port, "/" + url)
+        assert status == 200 and json.loads(body), (url, status)
 
 
 SECRETS = {

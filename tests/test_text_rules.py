@@ -17,6 +17,8 @@ from dashboard.textrules import host_problem, text_problems
 from dashboard.validate import check_url, load_sources
 from tests.test_build_errors import P, S, cell, replace
 
+pytestmark = pytest.mark.unit
+
 FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0",
             "+1+cmd|' /C calc'!A0"]
 BILLION_LAUGHS = "\n".join([
