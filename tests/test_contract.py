@@ -16,6 +16,8 @@ from dashboard import config, contract, db, validate
 from dashboard.contract import drift
 from dashboard.contract import Column
 
+pytestmark = pytest.mark.app
+
 ROOT = config.ROOT
 
 

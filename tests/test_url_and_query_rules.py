@@ -7,10 +7,11 @@ import math
 import re
 from datetime import date
 
-import duckdb
 import pytest
 
-from dashboard import config, fmt, state, validate
+from dashboard import db, config, fmt, state, validate
+
+pytestmark = pytest.mark.app
 
 # What the app linked before the one rule (fmt._SAFE_URL): kept here only to show no real link changed.
 FORMER_APP_RULE = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::\d+)?(?:[/?#][^\s<>\"\\]*)?")
@@ -67,8 +68,9 @@ def test_every_link_in_the_release_is_shown_as_before():
     parts = [f"SELECT {c} AS u FROM {t}" for t in ("instruments", "actions", "companies", "stances", "events",
                                                    "memberships", "counts") for c in ("source_url", "evidence_url")]
     parts += ["SELECT website FROM companies", "SELECT source_url FROM participants"]
-    with duckdb.connect(str(rel), read_only=True) as con:
-        urls = [r[0] for r in con.execute(" UNION ".join(parts)).fetchall() if r[0]]
+    # The app's own read-only connection: one DuckDB instance per file and configuration in a process.
+    con = db.connect(db.Release(str(rel), "file", "url-rules"))
+    urls = [r[0] for r in con.execute(" UNION ".join(parts)).fetchall() if r[0]]
     assert len(urls) > 300
     for u in urls:
         assert fmt.safe_url(u) == u
