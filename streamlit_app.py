@@ -12,6 +12,7 @@ st.markdown(
     "signed, ratified, endorsed or declined them and when, and where companies stand on the voluntary commitments. "
     "Every dot on the map and every row in a table links to its source."
 )
+ui.search_box(view, "main")
 n = queries.overview_counts(rel, as_of)
 c = st.columns(5)
 c[0].metric("Instruments", n["instruments"])

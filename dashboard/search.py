@@ -11,9 +11,10 @@ How a query is matched, strongest first (a hit's score is the best of its matche
 - 97: the query is only numbers and they appear in the instrument's name ("225", "78/265", "14179");
 - 96: a country_converter regex for a state matches the query, as country_converter itself matches names ("UK",
   "Britain", "Turkey", "Ivory Coast", "Burma");
-- up to 95: rapidfuzz against each key: the better of plain ratio (a typo of the whole name: "Kenia") and 0.9 x
-  WRatio (the query inside a longer name: "Seoul"), at least FUZZY_CUTOFF; a query with numbers and letters keeps
-  that score (at least 94) on entries holding all of its numbers ("CETS 225", "EO 14179") and loses 30% elsewhere.
+- up to 95: rapidfuzz's scorers against each key (`_fuzzy`: a typo of the whole name such as "Kenia", the query's
+  words in a longer name such as "Seoul"), at least FUZZY_CUTOFF; a query with numbers and letters keeps
+  that score (raised to at least 94) on entries holding all of its numbers ("CETS 225", "EO 14179") and loses 30%
+  elsewhere.
 
 A query is cleaned first: control and bidirectional-override characters dropped, at most MAX_QUERY characters kept.
 Nothing of the query is ever put into a Hit, so a caller that shows hits never echoes the query.
@@ -32,10 +33,11 @@ from dashboard import participants as countries
 
 MAX_QUERY = 100  # characters of a query that are read; no name a reader would type is longer
 MAX_REGEX_QUERY = 60  # country regexes (some start with .*) only on queries of country-name length
-RECALL_CUTOFF = 72.0  # WRatio below this is not even considered
-FUZZY_PART = 0.9  # weight of WRatio (a query found inside a longer name) against plain ratio (a typo of the name)
+RECALL_CUTOFF = 72.0  # candidates: rapidfuzz's WRatio at least this (then scored by _fuzzy)
 FUZZY_CUTOFF = 70.0  # below this a fuzzy score is noise ("Kenia" -> Kenya scores 80, -> Armenia 72)
 FUZZY_CAP = 95.0  # a fuzzy match never outranks an exact key, a number or a country regex
+LETTERS_CUTOFF = 90.0  # a query's letters found in a name that holds the query's numbers
+MAX_NUMBER_HOLDERS = 2000  # entries holding a query's numbers whose letters are compared (bounds "1 x" at x100)
 MIN_FUZZY_LEN = 3  # one or two characters: codes and exact keys only ("UK", "EU"), no fuzzy guess
 
 PAGES = {"participant": ("pages/5_Country.py", "country"), "instrument": ("pages/6_Instrument.py", "instrument"),
@@ -81,6 +83,7 @@ class Index:
     key_entries: tuple[tuple[int, ...], ...]
     numbers: dict  # number token ("225", "78/265", "78", "265") -> entry numbers
     entry_numbers: tuple[frozenset, ...]
+    entry_keys: tuple[tuple[str, ...], ...]  # each entry's normalised fuzzy keys
     regexes: tuple[tuple[re.Pattern, int], ...]  # country_converter regex -> entry number
 
     def __len__(self) -> int:
@@ -103,6 +106,16 @@ def normalise(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _DOTS.sub("", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def _fuzzy(query: str, key: str) -> float:
+    """How well `query` matches one key, from rapidfuzz's scorers: plain ratio scores a typo of the whole name at
+    full weight ("kenia" ~ "kenya": 80, ~ "armenia": 67); the query's words among the name's (token_set_ratio,
+    "seoul" in "seoul declaration") at 0.9; the query inside a longer name (partial_ratio, "bletchly") at 0.81.
+    WRatio, which finds the candidates, also gives 85.5 to any two names that share one word ("open ai" and
+    "eu ai act", "alert 1" and a date's "1"): that is why it is not the final score."""
+    return float(max(fuzz.ratio(query, key), 0.9 * fuzz.token_set_ratio(query, key),
+                     0.81 * fuzz.partial_ratio(query, key)))
 
 
 def _compact(norm: str) -> str:
@@ -157,6 +170,7 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
     fuzzy: dict[str, set[int]] = {}
     numbers: dict[str, set[int]] = {}
     entry_numbers: list[frozenset] = []
+    entry_keys: list[tuple[str, ...]] = []
     regexes: list[tuple[re.Pattern, int]] = []
 
     def add(kind: str, eid: str, label: str, keys: list[str], fuzzy_keys: list[str], nums: set[str]) -> int:
@@ -167,10 +181,10 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
             if norm:
                 exact.setdefault(norm, set()).add(n)
                 exact.setdefault(_compact(norm), set()).add(n)
-        for k in fuzzy_keys:
-            norm = normalise(k)
-            if norm:
-                fuzzy.setdefault(norm, set()).add(n)
+        mine = tuple(dict.fromkeys(k for k in map(normalise, fuzzy_keys) if k))
+        for norm in mine:
+            fuzzy.setdefault(norm, set()).add(n)
+        entry_keys.append(mine)
         for t in nums:
             numbers.setdefault(t, set()).add(n)
         entry_numbers.append(frozenset(nums))
@@ -208,6 +222,7 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
         key_entries=tuple(tuple(sorted(fuzzy[k])) for k in keys),
         numbers={k: tuple(sorted(v)) for k, v in numbers.items()},
         entry_numbers=tuple(entry_numbers),
+        entry_keys=tuple(entry_keys),
         regexes=tuple(regexes),
     )
 
@@ -229,12 +244,14 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
         for n in index.exact.get(key, ()):
             score(n, 100.0)
 
-    q_numbers = {t for t in _NUMBER.findall(norm)}
-    only_numbers = bool(q_numbers) and not re.search(r"[a-z]", norm)
-    if only_numbers:
-        sets = [set(index.numbers.get(t, ())) for t in q_numbers]
-        for n in set.intersection(*sets) if sets else set():
-            score(n, 97.0)
+    q_numbers = set(_NUMBER.findall(norm))
+    letters = " ".join(_NUMBER.sub(" ", norm).replace("/", " ").split())
+    holding: set[int] = set()  # the entries whose names hold every number of the query
+    if q_numbers:
+        holding = set.intersection(*[set(index.numbers.get(t, ())) for t in q_numbers])
+        if not letters:  # "225", "78/265", "14179"
+            for n in holding:
+                score(n, 97.0)
 
     if len(text) <= MAX_REGEX_QUERY:
         low = text.casefold()
@@ -242,21 +259,24 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
             if rx.search(low) or rx.search(norm):
                 score(n, 96.0)
 
-    if len(_compact(norm)) >= MIN_FUZZY_LEN and not only_numbers:
+    if letters and len(_compact(norm)) >= MIN_FUZZY_LEN:
         found = process.extract(norm, index.keys, scorer=fuzz.WRatio, processor=None, score_cutoff=RECALL_CUTOFF,
-                                limit=max(limit * 8, 64))
-        for key, w, k in found:
-            # WRatio finds a query inside a longer name ("seoul" in "seoul declaration"), at 0.9 of its score here;
-            # plain ratio scores the whole-name typo ("kenia" ~ "kenya": 80, "armenia": 67) at full weight.
-            s = max(fuzz.ratio(norm, key), FUZZY_PART * w)
+                                limit=max(limit * 32, 256))
+        for key, _w, k in found:
+            s = _fuzzy(norm, key)
             for n in index.key_entries[k]:
-                s_n = s if not q_numbers or q_numbers <= index.entry_numbers[n] else s * 0.7  # "UNGA 78/311"
+                s_n = s if n in holding or not q_numbers else s * 0.7  # "UNGA 78/311" must not rank 78/265 first
                 if s_n >= FUZZY_CUTOFF:
-                    score(n, min(float(s_n), FUZZY_CAP))
-        # Entries that hold every number of the query ("CETS 225", "EO 14179"): a number names an instrument better
-        # than its letters do.
-        if q_numbers:
-            for n in set.intersection(*[set(index.numbers.get(t, ())) for t in q_numbers]):
+                    score(n, min(s_n, FUZZY_CAP))
+        # Letters and numbers ("CETS 225", "EO 14179", "UNGA 78/311"): among the entries holding every number, those
+        # whose names match the letters rank at 94 or more (the number names the instrument better than its
+        # letters). Letters that match nothing get nothing from a number: "<script>alert(1)</script>" is not every
+        # instrument with a 1 in its name.
+        for n in sorted(holding)[:MAX_NUMBER_HOLDERS]:
+            # The letters need only be in the name ("eo" in "us eo 14179 ..."): the number has already chosen it.
+            s = max((max(fuzz.token_set_ratio(letters, key), fuzz.partial_ratio(letters, key))
+                     for key in index.entry_keys[n]), default=0.0)
+            if s >= LETTERS_CUTOFF:
                 score(n, min(max(scores.get(n, 0.0), 90.0) + 4.0, 99.0))
 
     best = sorted(scores.items(), key=lambda kv: (-kv[1], _KIND_ORDER[index.entries[kv[0]].kind],
