@@ -35,6 +35,8 @@ MAX_QUERY = 100  # characters of a query that are read; no name a reader would t
 MAX_REGEX_QUERY = 60  # country regexes (some start with .*) only on queries of country-name length
 RECALL_CUTOFF = 72.0  # candidates: rapidfuzz's WRatio at least this (then scored by _fuzzy)
 FUZZY_CUTOFF = 70.0  # below this a fuzzy score is noise ("Kenia" -> Kenya scores 80, -> Armenia 72)
+ALIAS_WEIGHT = 0.98  # a fuzzy match on another name counts a little less than one on the name shown ("united":
+# United States before Mexico, the "United Mexican States")
 FUZZY_CAP = 95.0  # a fuzzy match never outranks an exact key, a number or a country regex
 LETTERS_CUTOFF = 90.0  # a query's letters found in a name that holds the query's numbers
 MAX_NUMBER_HOLDERS = 2000  # entries holding a query's numbers whose letters are compared (bounds "1 x" at x100)
@@ -80,7 +82,7 @@ class Index:
     entries: tuple[_Entry, ...]
     exact: dict  # normalised or compact key -> entry numbers
     keys: tuple[str, ...]  # normalised keys for fuzzy matching (parallel to key_entries)
-    key_entries: tuple[tuple[int, ...], ...]
+    key_entries: tuple[tuple[tuple[int, float], ...], ...]  # (entry number, weight: 1 for its name, ALIAS_WEIGHT)
     numbers: dict  # number token ("225", "78/265", "78", "265") -> entry numbers
     entry_numbers: tuple[frozenset, ...]
     entry_keys: tuple[tuple[str, ...], ...]  # each entry's normalised fuzzy keys
@@ -167,7 +169,7 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
     aliases, regex_src = _country_aliases()
     entries: list[_Entry] = []
     exact: dict[str, set[int]] = {}
-    fuzzy: dict[str, set[int]] = {}
+    fuzzy: dict[str, dict[int, float]] = {}
     numbers: dict[str, set[int]] = {}
     entry_numbers: list[frozenset] = []
     entry_keys: list[tuple[str, ...]] = []
@@ -182,8 +184,10 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
                 exact.setdefault(norm, set()).add(n)
                 exact.setdefault(_compact(norm), set()).add(n)
         mine = tuple(dict.fromkeys(k for k in map(normalise, fuzzy_keys) if k))
+        primary = normalise(label)
         for norm in mine:
-            fuzzy.setdefault(norm, set()).add(n)
+            weights = fuzzy.setdefault(norm, {})
+            weights[n] = max(weights.get(n, 0.0), 1.0 if norm == primary else ALIAS_WEIGHT)
         entry_keys.append(mine)
         for t in nums:
             numbers.setdefault(t, set()).add(n)
@@ -219,7 +223,7 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
         entries=tuple(entries),
         exact={k: tuple(sorted(v)) for k, v in exact.items()},
         keys=keys,
-        key_entries=tuple(tuple(sorted(fuzzy[k])) for k in keys),
+        key_entries=tuple(tuple(sorted(fuzzy[k].items())) for k in keys),
         numbers={k: tuple(sorted(v)) for k, v in numbers.items()},
         entry_numbers=tuple(entry_numbers),
         entry_keys=tuple(entry_keys),
@@ -264,8 +268,8 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
                                 limit=max(limit * 32, 256))
         for key, _w, k in found:
             s = _fuzzy(norm, key)
-            for n in index.key_entries[k]:
-                s_n = s if n in holding or not q_numbers else s * 0.7  # "UNGA 78/311" must not rank 78/265 first
+            for n, weight in index.key_entries[k]:
+                s_n = s * weight if n in holding or not q_numbers else s * weight * 0.7  # "UNGA 78/311" vs 78/265
                 if s_n >= FUZZY_CUTOFF:
                     score(n, min(s_n, FUZZY_CAP))
         # Letters and numbers ("CETS 225", "EO 14179", "UNGA 78/311"): among the entries holding every number, those

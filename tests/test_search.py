@@ -156,8 +156,8 @@ def test_sidebar_search_lists_profile_links_when_several_fit():
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Instrument profile"], "an ambiguous query stays on the page"
     found = [link for link in _links(at) if link[1] == "Country" and "country=" in link[2]]
-    assert ("United States (state or organisation)", "Country", "country=USA&as_of=2025-01-01") in found
-    assert ("United Kingdom (state or organisation)", "Country", "country=GBR&as_of=2025-01-01") in found
+    assert ("United States", "Country", "country=USA&as_of=2025-01-01") in found
+    assert ("United Kingdom", "Country", "country=GBR&as_of=2025-01-01") in found
     assert dict(at.query_params) == {"instrument": "eu-ai-act", "as_of": "2025-01-01"}
 
 
@@ -185,8 +185,27 @@ def test_hostile_query_in_the_box_never_raises_or_shows_up(query):
 
 def test_hit_labels_are_escaped_markdown(monkeypatch):
     monkeypatch.setenv("ATLAS_DB", str(read_pointer(config.ROOT / "data")))  # two "formerly" companies there
-    at = run_page("pages/7_Company.py")
+    at = run_page("pages/5_Country.py")
     at.text_input(key="search-sidebar").input("formerly").run()  # two companies: listed, not opened
-    assert [t.value for t in at.title] == ["Company profile"]
+    assert [t.value for t in at.title] == ["Country profile"]
     labels = [link[0] for link in _links(at) if link[1] == "Company" and "company=" in link[2]]
-    assert r"X Corp\. \(formerly Twitter\) (company)" in labels
+    assert r"X Corp\. \(formerly Twitter\)" in labels
+
+
+@pytest.mark.usefixtures("fixture_db")
+def test_search_on_the_profile_page_itself_opens_the_new_entry():
+    """A link to the page being shown would keep its widgets (the URL is read on a page's first run only): on the
+    Country profile, Enter on "Kenia" and a click on a listed country both change the country shown."""
+    at = run_page("pages/5_Country.py", {"country": "FRA"})
+    at.text_input(key="search-sidebar").input("Kenia").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="country").value == "KEN"
+    assert dict(at.query_params)["country"] == "KEN"
+    assert at.text_input(key="search-sidebar").value == ""
+    at.text_input(key="search-sidebar").input("united").run()
+    assert [b.label for b in at.button if b.key == "search-sidebar-participant-GBR"] == [
+        "United Kingdom"]
+    at.button(key="search-sidebar-participant-GBR").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="country").value == "GBR"
+    assert dict(at.query_params) == {"country": "GBR", "as_of": "2026-06-30"}
