@@ -12,7 +12,7 @@ How a query is matched, strongest first (a hit's score is the best of its matche
 - 96: a country_converter regex for a state matches the query, as country_converter itself matches names ("UK",
   "Britain", "Turkey", "Ivory Coast", "Burma");
 - up to 95: rapidfuzz's scorers against each key (`_fuzzy`: a typo of the whole name such as "Kenia", the query's
-  words in a longer name such as "Seoul"), at least FUZZY_CUTOFF; a query with numbers and letters keeps
+  words in a longer name such as "Seoul" or "lethal"), at least FUZZY_CUTOFF; a query with numbers and letters keeps
   that score (raised to at least 94) on entries holding all of its numbers ("CETS 225", "EO 14179") and loses 30%
   elsewhere.
 
@@ -40,6 +40,7 @@ ALIAS_WEIGHT = 0.98  # a fuzzy match on another name counts a little less than o
 FUZZY_CAP = 95.0  # a fuzzy match never outranks an exact key, a number or a country regex
 LETTERS_CUTOFF = 90.0  # a query's letters found in a name that holds the query's numbers
 MAX_NUMBER_HOLDERS = 2000  # entries holding a query's numbers whose letters are compared (bounds "1 x" at x100)
+MAX_WORD_CANDIDATES = 2000  # names holding every word of a query that are scored ("the" at x100)
 MIN_FUZZY_LEN = 3  # one or two characters: codes and exact keys only ("UK", "EU"), no fuzzy guess
 
 PAGES = {"participant": ("pages/5_Country.py", "country"), "instrument": ("pages/6_Instrument.py", "instrument"),
@@ -86,6 +87,7 @@ class Index:
     numbers: dict  # number token ("225", "78/265", "78", "265") -> entry numbers
     entry_numbers: tuple[frozenset, ...]
     entry_keys: tuple[tuple[str, ...], ...]  # each entry's normalised fuzzy keys
+    words: dict  # word -> positions in `keys` of the keys holding it (shortest keys first)
     regexes: tuple[tuple[re.Pattern, int], ...]  # country_converter regex -> entry number
 
     def __len__(self) -> int:
@@ -118,6 +120,21 @@ def _fuzzy(query: str, key: str) -> float:
     "eu ai act", "alert 1" and a date's "1"): that is why it is not the final score."""
     return float(max(fuzz.ratio(query, key), 0.9 * fuzz.token_set_ratio(query, key),
                      0.81 * fuzz.partial_ratio(query, key)))
+
+
+def _holding_words(index: "Index", letters: str) -> list[int]:
+    """Positions in index.keys of the (at most MAX_WORD_CANDIDATES shortest) keys holding every word of `letters`."""
+    sets = sorted((index.words.get(w, ()) for w in set(letters.split())), key=len)
+    if not sets or not sets[0]:
+        return []
+    rest = [set(x) for x in sets[1:]]
+    out = []
+    for pos in sets[0]:
+        if all(pos in r for r in rest):
+            out.append(pos)
+            if len(out) >= MAX_WORD_CANDIDATES:
+                break
+    return out
 
 
 def _compact(norm: str) -> str:
@@ -219,6 +236,10 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
     # Shortest keys first: rapidfuzz breaks ties by position, so among equal scores the plainest name is kept
     # ("Seoul Declaration" before its longer namesakes).
     keys = tuple(sorted(fuzzy, key=lambda k: (len(k), k)))
+    words: dict[str, list[int]] = {}
+    for pos, key in enumerate(keys):
+        for w in set(key.replace("/", " ").split()):
+            words.setdefault(w, []).append(pos)
     return Index(
         entries=tuple(entries),
         exact={k: tuple(sorted(v)) for k, v in exact.items()},
@@ -227,6 +248,7 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
         numbers={k: tuple(sorted(v)) for k, v in numbers.items()},
         entry_numbers=tuple(entry_numbers),
         entry_keys=tuple(entry_keys),
+        words={w: tuple(v) for w, v in words.items()},
         regexes=tuple(regexes),
     )
 
@@ -266,7 +288,12 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
     if letters and len(_compact(norm)) >= MIN_FUZZY_LEN:
         found = process.extract(norm, index.keys, scorer=fuzz.WRatio, processor=None, score_cutoff=RECALL_CUTOFF,
                                 limit=max(limit * 32, 256))
-        for key, _w, k in found:
+        candidates = dict.fromkeys(k for _key, _w, k in found)
+        # WRatio scales a short query inside a long name down to 60 ("lethal" in the 60-character name of UNGA
+        # 79/62): the names holding every word of the query are candidates too.
+        candidates.update(dict.fromkeys(_holding_words(index, letters)))
+        for k in candidates:
+            key = index.keys[k]
             s = _fuzzy(norm, key)
             for n, weight in index.key_entries[k]:
                 s_n = s * weight if n in holding or not q_numbers else s * weight * 0.7  # "UNGA 78/311" vs 78/265

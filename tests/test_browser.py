@@ -567,6 +567,8 @@ MARKDOWN_SPOTS = [
      "pages/5_Country.py ui.empty(f'No recorded act by {p[name]}')"),
     ("/Company?company=meta&as_of=2015-01-01", '[data-testid="stAlert"]',
      "pages/7_Company.py ui.empty(f'No stance by {c[name]}')"),
+    ("/", '[data-testid="stMain"] [data-testid="stPageLink"]',
+     "dashboard/ui.py search_box st.page_link(label=hit.label) (Overview search for 'alert')"),
 ]
 # Every page (h1 it must show), plus the two empty-state views of MARKDOWN_SPOTS.
 HOSTILE_PAGES = [
@@ -621,6 +623,12 @@ def hostile(browser, tmp_path_factory):
             if path == "/Company?company=meta":
                 page.locator('[data-testid="stDataFrame"] td').first.wait_for(state="attached")
                 shot(page, "hostile-company")
+            if path == "/":  # the search lists hostile names as links (a word every payload name holds)
+                box = page.locator('[data-testid="stMain"]').get_by_label("Search the Atlas", exact=True)
+                box.fill("alert")
+                box.press("Enter")
+                page.get_by_text("8 matches").wait_for(timeout=PAGE_TIMEOUT_MS)
+                wait_idle(page)
             for spot_path, selector, where in MARKDOWN_SPOTS:
                 if spot_path == path:
                     loc = page.locator(selector)

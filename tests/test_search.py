@@ -76,6 +76,12 @@ def test_kenia_is_kenya_not_turkmenistan(real_index):
     assert searchview.best(tuple(found)) == found[0], "Enter opens Kenya"
 
 
+def test_a_word_of_a_long_official_name_finds_it(real_index):
+    """"lethal" is only in the full names of UNGA 79/62 and 80/57 (60 characters: WRatio alone scores it 60)."""
+    assert {h.id for h in search.search(real_index, "lethal")} >= {"unga-79-62", "unga-80-57"}
+    assert search.search(real_index, "framework convention")[0].id == "cets-225"
+
+
 def test_a_hit_names_the_profile_page_and_its_parameters(real_index):
     pages = {p[0] for p in ui.PAGES}
     for query, param, page in [("Kenya", "country", "pages/5_Country.py"),
