@@ -122,7 +122,7 @@ def _fuzzy(query: str, key: str) -> float:
                      0.81 * fuzz.partial_ratio(query, key)))
 
 
-def _holding_words(index: "Index", letters: str) -> list[int]:
+def _holding_words(index: Index, letters: str) -> list[int]:
     """Positions in index.keys of the (at most MAX_WORD_CANDIDATES shortest) keys holding every word of `letters`."""
     sets = sorted((index.words.get(w, ()) for w in set(letters.split())), key=len)
     if not sets or not sets[0]:
