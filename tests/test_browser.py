@@ -420,6 +420,53 @@ def test_threshold_counts_and_what_if_through_the_ui(browser, atlas):
     ctx.close()
 
 
+def test_search_enter_opens_the_profile_and_a_click_opens_a_listed_one(browser, atlas):
+    """Issue 12: "kenia" + Enter in the Overview's search opens Kenya (Streamlit's own select offered Turkmenistan);
+    an ambiguous query in the sidebar lists its matches, and a click on one opens that profile (a button on the page
+    the match belongs to, a link elsewhere). The query never reaches the URL."""
+    ctx, page, net = open_page(browser, f"{atlas.base}/")
+    box = page.locator('[data-testid="stMain"]').get_by_label("Search the Atlas", exact=True)
+    box.fill("kenia")
+    box.press("Enter")
+    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
+                           arg="Country profile", timeout=PAGE_TIMEOUT_MS)
+    assert wait_url(page, "country=KEN", 30), page.url
+    assert "kenia" not in page.url.lower()
+    wait_idle(page)
+    assert selectbox_text(page, "State or organisation") == "Kenya (KEN)"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    side = sidebar.get_by_label("Search", exact=True)
+    side.fill("united")
+    side.press("Enter")
+    # On the Country profile a listed country is a button (a link to the page being shown would keep its widgets).
+    here = sidebar.get_by_role("button", name=re.compile(r"United Kingdom"))
+    here.wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert urlsplit(page.url).path == "/Country" and "united" not in page.url.lower(), "a list, not a jump"
+    here.click()
+    assert wait_url(page, "country=GBR", 60), page.url
+    wait_idle(page)
+    assert selectbox_text(page, "State or organisation") == "United Kingdom (GBR)"
+    # From another page, a listed hit is a link to its profile.
+    sidebar.get_by_role("link", name=re.compile(r"Instrument profile$")).click()
+    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
+                           arg="Instrument profile", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    side = sidebar.get_by_label("Search", exact=True)
+    side.fill("united")
+    side.press("Enter")
+    link = sidebar.get_by_role("link", name=re.compile(r"^United States$"))
+    link.wait_for(timeout=PAGE_TIMEOUT_MS)
+    shot(page, "search-sidebar-list")
+    link.click()
+    assert wait_url(page, "country=USA", 60), page.url
+    wait_idle(page)
+    assert h1(page) == "Country profile"
+    assert selectbox_text(page, "State or organisation") == "United States (USA)"
+    no_exception(page)
+    assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
+    ctx.close()
+
+
 def test_shared_link_round_trip(browser, atlas):
     ctx, page, _ = open_page(browser, f"{atlas.url}/World_map")
     open_map_table(page)
@@ -531,6 +578,8 @@ MARKDOWN_SPOTS = [
      "pages/5_Country.py ui.empty(f'No recorded act by {p[name]}')"),
     ("/Company?company=meta&as_of=2015-01-01", '[data-testid="stAlert"]',
      "pages/7_Company.py ui.empty(f'No stance by {c[name]}')"),
+    ("/", '[data-testid="stMain"] [data-testid="stPageLink"]',
+     "dashboard/ui.py search_box st.page_link(label=hit.label) (Overview search for 'alert')"),
 ]
 # Every page (h1 it must show), plus the two empty-state views of MARKDOWN_SPOTS.
 HOSTILE_PAGES = [
@@ -585,6 +634,12 @@ def hostile(browser, tmp_path_factory):
             if path == "/Company?company=meta":
                 page.locator('[data-testid="stDataFrame"] td').first.wait_for(state="attached")
                 shot(page, "hostile-company")
+            if path == "/":  # the search lists hostile names as links (a word every payload name holds)
+                box = page.locator('[data-testid="stMain"]').get_by_label("Search the Atlas", exact=True)
+                box.fill("alert")
+                box.press("Enter")
+                page.get_by_text("8 matches").wait_for(timeout=PAGE_TIMEOUT_MS)
+                wait_idle(page)
             for spot_path, selector, where in MARKDOWN_SPOTS:
                 if spot_path == path:
                     loc = page.locator(selector)
