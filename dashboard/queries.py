@@ -637,3 +637,44 @@ def stance_summary(rel: db.Release, as_of: date, chosen: tuple[str, ...], stance
     latest = stance_matrix(rel, as_of, chosen, stance, hq)[0]
     return {"companies": int(latest["company_id"].nunique()), "commitments": int(latest["instrument_id"].nunique()),
             "sources": tuple(urls(latest["source_url"]))}
+
+
+def timelapse(rel: db.Release, selection: str, as_of: date, max_frames: int = 60) -> list[tuple[date, pd.DataFrame,
+                                                                                              pd.DataFrame]]:
+    """(date, statuses as statuses() returns them, coverage) for each frame of a time-lapse of `selection` up to
+    `as_of`: from the first act (or the first date of an instrument) to `as_of` (dashboard.mapimage.frame_dates).
+
+    Not memoised, and reads the frames' dates without the memoised per-date queries on purpose: a time-lapse of 60
+    dates must not evict the views readers are looking at from the shared cache (the caller memoises the GIF).
+    Same SQL and the same status rules as statuses(), restricted to the selected instruments.
+    """
+    from dashboard import mapimage
+
+    inst = instruments(rel)
+    if selection in status.SELECTIONS:
+        chosen = inst[inst["legally_binding"] == (selection == "binding")]
+    else:
+        chosen = inst[inst["instrument_id"] == selection]
+    ids = set(chosen["instrument_id"])
+    hist = actions_history(rel, as_of)
+    hist = hist[hist["instrument_id"].isin(ids)]
+    changes = [*_pylist(hist["action_date"])]
+    for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
+        changes += [d for d in _pylist(chosen[c]) if d is not None]
+    cnt, parts = counts(rel), participants(rel)
+    out = []
+    for d in mapimage.frame_dates(changes, as_of, max_frames):
+        acts = _dates(_q(rel, "actions_as_of", {"as_of": d}), "action_date")
+        mem = _q(rel, "memberships_as_of", {"as_of": d})
+        allst = status.all_statuses(chosen, acts[acts["instrument_id"].isin(ids)],
+                                    set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d)
+        h = hist[[v <= d for v in hist["action_date"]]]
+        cov = completeness.coverage(cnt, h, d)
+        partial = completeness.partial_ids(cov)
+        if selection in status.SELECTIONS:
+            label = (status.NOT_NAMED_SOME if set(status.existing(chosen, d)["instrument_id"]) & partial
+                     else status.STATUS_LABELS["none"])
+        else:
+            label = status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
+        out.append((d, status.select(parts, allst, selection, label), cov))
+    return out
