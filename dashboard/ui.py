@@ -210,3 +210,23 @@ def link_config(label: str = "Source") -> st.column_config.LinkColumn:
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/search_off:")
+
+
+def map_downloads(view: View, selection: str, key: str = "map") -> None:
+    """"Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
+    (dashboard/mapexport.py, memoised), named for what it shows: atlas-cets-225-2026-12-01-v2026.12.01.png."""
+    from dashboard import mapexport
+
+    rel, as_of, version = view.rel, view.as_of, str(view.info["version"])
+    url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
+    cols = st.columns(3)
+    for col, (label, make, ext, mime, tip) in zip(cols, (
+            (":material/image: Map as PNG", mapexport.png, "png", "image/png",
+             "A picture of this map with its title, legend, date and source, for slides and articles"),
+            (":material/polyline: Map as SVG", mapexport.svg, "svg", "image/svg+xml",
+             "The same map as a vector drawing (every word is text), for print and editing"),
+            (":material/animation: Time-lapse as GIF", mapexport.gif, "gif", "image/gif",
+             "An animation of this map from the first act to the view date, one frame per change")), strict=True):
+        col.download_button(label, lambda make=make: make(rel, selection, as_of, url),
+                            file_name=mapexport.file_name(selection, as_of, version, ext), mime=mime,
+                            key=f"{key}-{ext}", help=tip, on_click="ignore")

@@ -51,6 +51,7 @@ if rows.empty:
              f"{as_of:%d %B %Y}." + (" " + ui.esc(i["note"]) if isinstance(i["note"], str) else ""))
 else:
     st.pydeck_chart(queries.map_deck(rel, iid, as_of), key="imap", height=420)
+    ui.map_downloads(view, iid, key="imap")
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     tbl = ui.verified_col(hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]])
