@@ -230,3 +230,15 @@ def map_downloads(view: View, selection: str, key: str = "map") -> None:
         col.download_button(label, lambda make=make: make(rel, selection, as_of, url),
                             file_name=mapexport.file_name(selection, as_of, version, ext), mime=mime,
                             key=f"{key}-{ext}", help=tip, on_click="ignore")
+
+
+def plotly_chart(view: View, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
+    """st.plotly_chart with the chart's own picture (modebar camera) carrying its title, the view date and the
+    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
+    from dashboard import charts
+
+    values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
+    name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
+    fig, config = charts.export_ready(fig, title, view.as_of, str(view.info["version"]), view.info["as_of"],
+                                      view.url(**values), name)
+    where.plotly_chart(fig, key=key, config=config)

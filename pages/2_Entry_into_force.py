@@ -58,7 +58,7 @@ elif prog.in_force_on:
 else:
     st.error(f"Not in force on {as_of:%d %B %Y}{hyp}. Needs {prog.missing_parties} more ratification(s)"
              + (f", including {prog.missing_coe} more by Council of Europe member states." if prog.missing_coe else "."))
-st.plotly_chart(queries.eif_figure(rel, tid, as_of, tuple(sorted(what_if))), key="eif")
+ui.plotly_chart(view, queries.eif_figure(rel, tid, as_of, tuple(sorted(what_if))), "eif")
 
 st.subheader("Who has ratified, who has only signed")
 if sig.empty:

@@ -21,8 +21,8 @@ st.markdown("**Binding** instruments create legal obligations (treaties, regulat
             "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions).")
 over_time, by_kind = queries.instrument_figures(rel, as_of)
 c = st.columns(2)
-c[0].plotly_chart(over_time, key="over-time")
-c[1].plotly_chart(by_kind, key="by-kind")
+ui.plotly_chart(view, over_time, "over-time", where=c[0])
+ui.plotly_chart(view, by_kind, "by-kind", where=c[1])
 ui.cite(view, "Instruments by kind and bindingness over time",
         inst[["instrument_id", "short_name", "kind", "legally_binding", "adopted_on", "status", "source_url"]],
         queries.urls(inst["source_url"]), key="instruments")
@@ -46,7 +46,7 @@ else:
     if partial:
         st.caption(f"Counts rest on the participants we name. The named lists of {len(partial)} instruments are "
                    f"partial ({ui.esc(', '.join(partial))}): a state not named there may still have taken part.")
-    st.plotly_chart(fig_countries, key="countries")
+    ui.plotly_chart(view, fig_countries, "countries")
     ui.table(shown, "states and organisations", "filter by bloc or region to see others here",
              column_config={"name": "State / organisation", "participant_id": "Code"})
     ui.cite(view, "Binding and voluntary commitments per country", shown, key="countries")
@@ -57,7 +57,7 @@ if stances.empty:
     ui.empty("No company headquartered in this selection has a recorded stance on this date.")
 else:
     st.caption("Filtered by the company's headquarters country.")
-    st.plotly_chart(fig_companies, key="companies")
+    ui.plotly_chart(view, fig_companies, "companies")
     tbl = queries.stances_filtered_table(rel, as_of, bloc, region)
     ui.cite(view, "Company stances on voluntary commitments", tbl, queries.urls(stances["source_url"]), key="companies")
 ui.sync_url(view, bloc=bloc, region=region)

@@ -37,7 +37,7 @@ st.caption(f"{n_comp} companies × {n_inst} commitments; the latest stance on or
            "cell. Grey: no record."
            + (f" The matrix shows the {shown_c} companies and {shown_i} commitments with the most stances; "
               "narrow the filters to see others." if (shown_c, shown_i) != (n_comp, n_inst) else ""))
-st.plotly_chart(fig, key="matrix")
+ui.plotly_chart(view, fig, "matrix", "Company stances on voluntary commitments")
 legend = " · ".join(f"{STANCE_LABELS[s]}" for s in ("signed", "partial", "supported", "declined", "opposed", "withdrew"))
 st.caption(f"Colours: blue signed, light blue partly signed, green supported, vermilion declined, orange opposed, "
            f"purple withdrew ({legend}).")

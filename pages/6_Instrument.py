@@ -86,7 +86,7 @@ if len(soon):
 if ev.empty and soon.empty:
     ui.empty("No dated event on or before this date.")
 else:
-    st.plotly_chart(queries.events_figure(rel, iid, as_of), key="timeline")
+    ui.plotly_chart(view, queries.events_figure(rel, iid, as_of), "timeline", f"Timeline of {i['short_name']}")
     etbl = ui.verified_col(ev[["event_date", "date_precision", "kind", "title", "verified", "source_url"]])
     ui.table(etbl, "events (latest first; the chart shows the same ones)",
              "change the date in the sidebar to see earlier ones here",

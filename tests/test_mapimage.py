@@ -161,34 +161,29 @@ def test_raster_text_falls_back_to_glyphs_the_bundled_font_has():
     assert mapimage.drawable("Côte d’Ivoire — Türkiye") == "Cote d'Ivoire - Turkiye"
 
 
-class _Recorder:
-    """Keeps the MediaFileManager each AppTest run creates: a download made on click is registered there."""
-
-    managers: list = []
-
-
 @pytest.fixture
-def media(monkeypatch):
+def media(monkeypatch) -> dict:
+    """deferred file id -> (file name, callable) of every download made on click (spy on the public add_deferred)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.testing.v1 import app_test
 
-    class Recording(MediaFileManager):
-        def __init__(self, *a, **k):
-            super().__init__(*a, **k)
-            _Recorder.managers.append(self)
+    seen: dict = {}
+    original = MediaFileManager.add_deferred
 
-    _Recorder.managers = []
-    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
-    return _Recorder
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kw)
+        seen[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return seen
 
 
-def _downloads(at, media) -> dict[str, tuple[str, bytes]]:
-    """label -> (file name, bytes the click would download) of every deferred download button on the page."""
+def _downloads(at, media: dict) -> dict[str, tuple[str, bytes]]:
+    """label (icon dropped) -> (file name, bytes a click downloads) of every download button on the page."""
     out = {}
     for b in at.get("download_button"):
-        entry = media.managers[-1]._deferred_callables[b.proto.deferred_file_id]  # noqa: SLF001 - no public getter
-        out[b.proto.label.split(": ", 1)[-1] if b.proto.label.startswith(":material/") else b.proto.label] = (
-            entry["filename"], entry["callable"]())
+        name, make = media[b.proto.deferred_file_id]
+        out[b.proto.label.split(": ", 1)[-1]] = (name, make())
     return out
 
 
@@ -205,3 +200,52 @@ def test_map_pages_offer_png_svg_and_gif_named_for_the_view(fixture_db, media, p
     assert got["Time-lapse as GIF"][0] == f"{stem}.gif" and got["Time-lapse as GIF"][1].startswith(b"GIF89a")
     assert b"Status on 05 September 2024" in got["Map as SVG"][1]
     assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button") if key in b.proto.id} >= {"png", "svg", "gif"}
+
+
+# --- Plotly charts: the modebar's own picture carries title, date and source ----------------------------------
+
+def test_export_ready_titles_dates_and_credits_a_copy_of_the_figure(rel):
+    from dashboard import charts
+
+    fig = queries.events_figure(rel, "cets-225", date(2026, 6, 30))
+    before = fig.to_json()
+    out, config = charts.export_ready(fig, "Timeline of <b>CETS</b>", date(2026, 6, 30), "fixture-1",
+                                      date(2026, 6, 30), "http://h/Instrument?instrument=cets-225&as_of=2026-06-30",
+                                      "atlas-instrument-timeline-2026-06-30-vfixture-1")
+    assert fig.to_json() == before, "the memoised figure every session shares is not changed"
+    assert out.layout.title.text == "Timeline of &lt;b&gt;CETS&lt;/b&gt;"  # literal text, not Plotly's HTML subset
+    assert out.layout.title.subtitle.text == "As of 30 June 2026"
+    credit = out.layout.annotations[-1].text
+    assert credit == ("Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;<br>"
+                      "http://h/Instrument?instrument=cets-225&amp;as_of=2026-06-30")
+    assert out.layout.height > fig.layout.height  # room for the credit: the plot keeps its size
+    opts = config["toImageButtonOptions"]
+    assert opts["filename"] == "atlas-instrument-timeline-2026-06-30-vfixture-1" and opts["format"] == "png"
+    again, _ = charts.export_ready(fig, "Timeline of <b>CETS</b>", date(2026, 6, 30), "fixture-1", date(2026, 6, 30),
+                                   "http://h/Instrument?instrument=cets-225&as_of=2026-06-30", "x")
+    assert again is out, "a rerun reuses the credited copy"
+
+
+@pytest.mark.parametrize("page,query,n", [("pages/3_Binding_vs_voluntary.py", {"as_of": "2026-06-01"}, 4),
+                                          ("pages/2_Entry_into_force.py", {}, 1),
+                                          ("pages/4_Corporate_stances.py", {}, 1),
+                                          ("pages/6_Instrument.py", {"instrument": "cets-225"}, 1)])
+def test_every_chart_exports_with_title_date_and_source(fixture_db, page, query, n):
+    import json
+
+    from tests.apptest_utils import run_page
+
+    at = run_page(page, query)
+    assert not at.exception, at.exception
+    charts_ = at.get("plotly_chart")
+    assert len(charts_) == n
+    day = "01 June 2026" if query.get("as_of") else "30 June 2026"
+    for c in charts_:
+        layout = json.loads(c.proto.spec)["layout"]
+        config = json.loads(c.proto.config)
+        assert layout["title"]["text"], "every chart has a title"
+        assert layout["title"]["subtitle"]["text"] == f"As of {day}"
+        credit = layout["annotations"][-1]["text"]
+        assert credit.startswith("Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;<br>http")
+        name = config["toImageButtonOptions"]["filename"]
+        assert name.startswith("atlas-") and name.endswith("-vfixture-1") and "2026-06" in name
