@@ -41,14 +41,13 @@ def svg(rel: Release, selection: str, as_of: date, url: str) -> bytes:
     return mapimage.svg(map_data(rel, selection, as_of, url)).encode("utf-8")
 
 
-def _coverage_text(rel: Release, selection: str, cov, as_of: date) -> str | None:
-    """The named-list line of one frame, worded as the map page words it (dashboard/mapview.py)."""
+def _coverage_text(rel: Release, selection: str, cov, as_of: date, first: dict) -> str | None:
+    """The named-list line of one frame, worded as the map page words it (dashboard/mapview.py). `first`: each
+    instrument of the selection -> its first date (status.first_dates)."""
     partial = cov.loc[cov["list_complete"].eq(False), "instrument_id"]
     if selection in status.SELECTIONS:
         names = queries.instrument_names(rel)
-        inst = status.existing(queries.instruments(rel), as_of)
-        chosen = set(inst.loc[inst["legally_binding"] == (selection == "binding"), "instrument_id"])
-        short = sorted(names[i] for i in partial if i in chosen)
+        short = sorted(names[i] for i in partial if i in first and (first[i] is None or first[i] <= as_of))
         return (f"Named lists are partial for {len(short)} of these instruments ({', '.join(short)}): "
                 "absence from the map is not a refusal." if short else None)
     if selection not in cov.index:
@@ -61,7 +60,11 @@ def _coverage_text(rel: Release, selection: str, cov, as_of: date) -> str | None
 def gif(rel: Release, selection: str, as_of: date, url: str) -> bytes:
     info = queries.dataset_info(rel)
     name = title(rel, selection)
+    inst = queries.instruments(rel)
+    if selection in status.SELECTIONS:
+        inst = inst[inst["legally_binding"] == (selection == "binding")]
+    first = dict(zip(inst["instrument_id"], status.first_dates(inst), strict=True))
     frames = [mapimage.MapData(name, d, str(info["version"]), info["as_of"], url, st,
-                               _coverage_text(rel, selection, cov, d))
+                               _coverage_text(rel, selection, cov, d, first))
               for d, st, cov in queries.timelapse(rel, selection, as_of)]
     return mapimage.gif(frames)

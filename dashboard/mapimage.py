@@ -186,12 +186,15 @@ def xml_attr(text: object) -> str:
     return quoteattr(_BAD_XML.sub("\ufffd", str(text)))
 
 
+@lru_cache(maxsize=8192)
 def _width(text: str, size: int) -> float:
     return font(size).getlength(drawable(text))
 
 
-def wrap(text: str, size: int, width: float) -> list[str]:
-    """Lines of `text` no wider than `width` at `size` px (a word longer than a line, e.g. a URL, is cut)."""
+@lru_cache(maxsize=1024)
+def wrap(text: str, size: int, width: float) -> tuple[str, ...]:
+    """Lines of `text` no wider than `width` at `size` px (a word longer than a line, e.g. a URL, is cut).
+    Cached: the frames of a time-lapse repeat most of their lines."""
     lines, cur = [], ""
     for word in text.split(" "):
         cand = f"{cur} {word}" if cur else word
@@ -209,7 +212,7 @@ def wrap(text: str, size: int, width: float) -> list[str]:
             cur = cur[n:]
     if cur:
         lines.append(cur)
-    return lines or [""]
+    return tuple(lines) or ("",)
 
 
 # --- the scene -------------------------------------------------------------------------------------------------

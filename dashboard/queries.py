@@ -662,6 +662,7 @@ def timelapse(rel: db.Release, selection: str, as_of: date, max_frames: int = 60
     for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
         changes += [d for d in _pylist(chosen[c]) if d is not None]
     cnt, parts = counts(rel), participants(rel)
+    first = dict(zip(_pylist(chosen["instrument_id"]), _pylist(status.first_dates(chosen)), strict=True))
     out = []
     for d in mapimage.frame_dates(changes, as_of, max_frames):
         acts = _dates(_q(rel, "actions_as_of", {"as_of": d}), "action_date")
@@ -672,8 +673,8 @@ def timelapse(rel: db.Release, selection: str, as_of: date, max_frames: int = 60
         cov = completeness.coverage(cnt, h, d)
         partial = completeness.partial_ids(cov)
         if selection in status.SELECTIONS:
-            label = (status.NOT_NAMED_SOME if set(status.existing(chosen, d)["instrument_id"]) & partial
-                     else status.STATUS_LABELS["none"])
+            there = {i for i, f in first.items() if f is None or f <= d}  # status.existing, from the dates once
+            label = status.NOT_NAMED_SOME if there & partial else status.STATUS_LABELS["none"]
         else:
             label = status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
         out.append((d, status.select(parts, allst, selection, label), cov))

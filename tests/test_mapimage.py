@@ -106,6 +106,17 @@ def test_timelapse_frames_are_the_maps_statuses(rel):
             assert st[cols].equals(ref[cols]), (sel, d)
 
 
+def test_every_frame_says_how_complete_the_named_list_was_on_its_date(rel, monkeypatch):
+    from dashboard import mapview
+
+    seen = {}
+    monkeypatch.setattr(mapimage, "gif", lambda frames, **kw: seen.setdefault("frames", frames) and b"")
+    for sel in ("cets-225", "voluntary"):
+        mapexport.gif.fn(rel, sel, date(2026, 6, 30), URL)
+        for f in seen.pop("frames")[::4]:
+            assert f.coverage == mapview.map_view(rel, sel, f.view_date).coverage, (sel, f.view_date)
+
+
 def test_frame_dates_are_capped_monthly_then_evenly():
     end = date(2026, 6, 30)
     daily = [date(2020, 1, 1) + timedelta(days=i) for i in range(0, 2000, 3)]
