@@ -331,7 +331,7 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
         notes.append("Organisations (not drawn on the map): "
                      + "; ".join(f"{r.name}: {r.status_label}{_date_label(r)}" for r in orgs.itertuples()) + ".")
     if data.coverage:
-        notes.append(f"Named list: {data.coverage}.")
+        notes.append(f"Named list: {data.coverage.rstrip('.')}.")
     y += round(s_note * 0.6)
     for note in notes:
         for line in wrap(note, s_note, inner):

@@ -42,9 +42,15 @@ def test_svg_parses_and_carries_title_legend_date_version_and_source_as_text(rel
     assert "Signed (9)" in texts  # the legend's classes and counts are the page's (maps.legend): 9 states signed
     assert any(t.startswith("No record (") for t in texts)
     assert "Organisations (not drawn on the map): European Union: Signed · 05 Sep 2024." in texts
+    assert "Named list: 10 named." in texts  # MapView.coverage, as the page says it
     source = " ".join(t for t in texts if t.startswith("Source:") or t.startswith("http") or "World_map" in t)
     assert source.startswith("Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;")
     assert "instrument=cets-225" in source
+
+
+def test_svg_named_list_line_of_a_selection_ends_with_one_full_stop(rel):
+    texts = " ".join(_texts(mapimage.svg(_data(rel, "voluntary", date(2026, 6, 30)))))
+    assert "Named list: Named lists are partial for" in texts and "refusal.." not in texts and "refusal." in texts
 
 
 def test_svg_legend_is_the_map_pages_legend(rel):
