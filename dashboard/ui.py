@@ -219,15 +219,15 @@ def map_downloads(view: View, selection: str, key: str = "map") -> None:
 
     rel, as_of, version = view.rel, view.as_of, str(view.info["version"])
     url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
-    cols = st.columns(3)
-    for col, (label, make, ext, mime, tip) in zip(cols, (
+    row = st.container(horizontal=True)  # one row of buttons, wrapping on a narrow screen
+    for label, make, ext, mime, tip in (
             (":material/image: Map as PNG", mapexport.png, "png", "image/png",
              "A picture of this map with its title, legend, date and source, for slides and articles"),
             (":material/polyline: Map as SVG", mapexport.svg, "svg", "image/svg+xml",
              "The same map as a vector drawing (every word is text), for print and editing"),
             (":material/animation: Time-lapse as GIF", mapexport.gif, "gif", "image/gif",
-             "An animation of this map from the first act to the view date, one frame per change")), strict=True):
-        col.download_button(label, lambda make=make: make(rel, selection, as_of, url),
+             "An animation of this map from the first act to the view date, one frame per change")):
+        row.download_button(label, lambda make=make: make(rel, selection, as_of, url),
                             file_name=mapexport.file_name(selection, as_of, version, ext), mime=mime,
                             key=f"{key}-{ext}", help=tip, on_click="ignore")
 
