@@ -6,6 +6,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageSequence
@@ -266,3 +267,13 @@ def test_every_chart_exports_with_title_date_and_source(fixture_db, page, query,
         assert credit.startswith("Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;<br>http")
         name = config["toImageButtonOptions"]["filename"]
         assert name.startswith("atlas-") and name.endswith("-vfixture-1") and "2026-06" in name
+
+
+def test_the_drawing_modules_import_no_streamlit():
+    import subprocess
+    import sys
+
+    code = "import sys, dashboard.mapimage, dashboard.charts; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(Path(__file__).resolve().parent.parent))
+    assert out.stdout.strip() == "False"
