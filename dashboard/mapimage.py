@@ -10,6 +10,9 @@ cairo are not there on a fresh machine or on Streamlit Community Cloud. Pillow i
   (Šavrič et al. 2011, polynomial form). They are projected once per map width (`_shapes`), and rasterised once per
   width into an index image (one palette index per country, `_index_image`): a PNG or a GIF frame only sets the
   palette (recolours) and pastes. Microstates are dots, as in the deck.
+- The GIF goes through Pillow's own GIF writer with one fixed palette for every frame (status colours and grey
+  ramps for the anti-aliased text: no per-frame colour search, no dithering noise). Not imageio: its GIF plugin
+  writes through Pillow anyway, so it would add a dependency and no capability.
 - Every value from the data is text: XML-escaped in the SVG (and stripped of characters XML 1.0 forbids), drawn as
   glyphs in the PNG. Pillow's bundled font (Aileron, through `ImageFont.load_default(size=…)`) has no accented
   letters: the raster formats draw "Cote d'Ivoire" for "Côte d'Ivoire" (the SVG keeps the original text).
