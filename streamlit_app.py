@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import searchbox, ui
 from dashboard.config import DEFAULT_INSTRUMENT
 from dashboard.views import overview
 
@@ -14,7 +14,7 @@ st.markdown(
     "signed, ratified, endorsed or declined them and when, and where companies stand on the voluntary commitments. "
     "Every dot on the map and every row in a table links to its source."
 )
-ui.search_box(view, "main")
+searchbox.search_box(view, "main")
 ov = overview.overview_view(rel, as_of)
 ui.metrics(ov.metrics)
 if ov.partial_line:

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.config import BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
+from dashboard.cache import memo
+from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
 from dashboard.eif import Progress
 
 FONT = dict(family="sans-serif", size=15, color="#111827")
@@ -188,3 +189,54 @@ def status_legend(legend: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+class _Same:
+    """A figure as a memo key, by identity: the key holds the figure, so its id cannot be reused while cached."""
+
+    __slots__ = ("fig",)
+
+    def __init__(self, fig: go.Figure) -> None:
+        self.fig = fig
+
+    def __hash__(self) -> int:
+        return id(self.fig)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.fig is self.fig
+
+
+SOURCE_FONT = dict(size=12, color="#4B5563")
+
+
+@memo(256)
+def _credited(ref: _Same, title: str | None, subtitle: str, source: tuple[str, ...]) -> go.Figure:
+    fig = go.Figure(ref.fig)  # a copy: the figure it came from is memoised and shared by every session
+    text = plain(title) if title is not None else (fig.layout.title.text or "")
+    fig.update_layout(title=dict(text=text, subtitle=dict(text=plain(subtitle), font=dict(size=13, color="#4B5563"))))
+    xa = fig.layout.xaxis
+    below = xa.side != "top" and xa.visible is not False  # tick labels (and perhaps a title) under the plot
+    shift = (80 if xa.title.text else 36) if below else 8
+    old_t, old_b = fig.layout.margin.t or 0, fig.layout.margin.b or 0
+    top, bottom = max(old_t, 84), max(old_b, shift + 40)  # room for the subtitle and the two source lines
+    fig.update_layout(margin=dict(t=top, b=bottom),
+                      height=(fig.layout.height or 420) + top - old_t + bottom - old_b)  # the plot keeps its size
+    fig.add_annotation(text="<br>".join(map(plain, source)), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                       yanchor="top", yshift=-shift, showarrow=False, align="left", font=SOURCE_FONT)
+    return fig
+
+
+def export_ready(fig: go.Figure, title: str | None, as_of: date, version: str, data_as_of: date, url: str,
+                 filename: str) -> tuple[go.Figure, dict]:
+    """The figure and the `config` for st.plotly_chart so that its own picture (the modebar's camera, made in the
+    reader's browser) carries the title, the view date and the source line, and a file name that says what it is.
+
+    `title` None keeps the figure's own. Memoised per (figure, texts): a rerun reuses the copy instead of copying.
+    """
+    source = (f"Source: {ATLAS_NAME}, dataset {version}, data as of {data_as_of:%d %B %Y};", url)
+    out = _credited(_Same(fig), title, f"As of {as_of:%d %B %Y}", source)
+    config = {"displaylogo": False,
+              "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2, "width": 1200,
+                                       "height": int(out.layout.height or 500)}}
+    return out, config
+

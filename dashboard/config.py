@@ -16,6 +16,21 @@ FEEDS_DIR = ROOT / "static" / "feeds"  # Atom feeds of the changelog, written by
 POINTER_NAME = "CURRENT"  # text file holding the relative path of the served release
 SCHEMA_VERSION = 2  # bump when the public schema changes; the app refuses other versions
 ATLAS_NAME = "AI Governance Atlas"
+# The pages: (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows
+# is resolved the same way on a freshly started server as on a warm one (README, "Why pages/ and not st.navigation").
+PAGES = [
+    ("streamlit_app.py", "", "Overview", ":material/home:"),
+    ("pages/1_World_map.py", "World_map", "World map", ":material/public:"),
+    ("pages/2_Entry_into_force.py", "Entry_into_force", "Entry into force", ":material/hourglass_top:"),
+    ("pages/3_Binding_vs_voluntary.py", "Binding_vs_voluntary", "Binding vs voluntary", ":material/balance:"),
+    ("pages/4_Corporate_stances.py", "Corporate_stances", "Corporate stances", ":material/domain:"),
+    ("pages/5_Country.py", "Country", "Country profile", ":material/flag:"),
+    ("pages/6_Instrument.py", "Instrument", "Instrument profile", ":material/description:"),
+    ("pages/7_Company.py", "Company", "Company profile", ":material/business:"),
+    ("pages/8_Data_and_sources.py", "Data_and_sources", "Data & sources", ":material/database:"),
+    ("pages/9_Whats_new.py", "Whats_new", "What's new", ":material/history:"),
+]
+
 # What a page opens on when its link names nothing (each page falls back to its first option if the id is gone).
 DEFAULT_INSTRUMENT = "cets-225"
 DEFAULT_COUNTRY = "GBR"

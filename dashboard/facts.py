@@ -239,3 +239,66 @@ def overview_counts(rel: Release, as_of: date) -> dict:
             "voluntary": int((~inst["legally_binding"]).sum()),
             "participants": int(queries.actions_as_of(rel, as_of)["participant_id"].nunique()),
             "companies": int(queries.stances_as_of(rel, as_of)["company_id"].nunique())}
+
+
+# --- Time-lapse frames ----------------------------------------------------------------------------------------------
+
+MAX_FRAMES = 60
+
+
+def frame_dates(change_dates: list[date], view_date: date, max_frames: int = MAX_FRAMES) -> list[date]:
+    """The dates of a time-lapse up to `view_date`: every distinct date on which something changed, then the view
+    date; past `max_frames`, the end of each month instead; past that, evenly spaced months (first and last kept)."""
+    ds = sorted({d for d in change_dates if d is not None and d <= view_date} | {view_date})
+    if len(ds) > max_frames:
+        months = sorted({(d.year, d.month) for d in ds})
+        ends = []
+        for y, m in months:
+            nxt = date(y + (m == 12), m % 12 + 1, 1)
+            ends.append(min(date.fromordinal(nxt.toordinal() - 1), view_date))
+        ds = sorted(set(ends))
+    if len(ds) > max_frames:
+        step = (len(ds) - 1) / (max_frames - 1)
+        ds = sorted({ds[round(i * step)] for i in range(max_frames)})
+    return ds
+
+
+def timelapse(rel: Release, selection: str, as_of: date, max_frames: int = 60) -> list[tuple[date, pd.DataFrame,
+                                                                                              pd.DataFrame]]:
+    """(date, statuses as statuses() returns them, coverage) for each frame of a time-lapse of `selection` up to
+    `as_of`: from the first act (or the first date of an instrument) to `as_of` (dashboard.mapimage.frame_dates).
+
+    Not memoised, and reads the frames' dates without the memoised per-date queries on purpose: a time-lapse of 60
+    dates must not evict the views readers are looking at from the shared cache (the caller memoises the GIF).
+    Same SQL and the same status rules as statuses(), restricted to the selected instruments.
+    """
+    inst = queries.instruments(rel)
+    if selection in status.SELECTIONS:
+        chosen = inst[inst["legally_binding"] == (selection == "binding")]
+    else:
+        chosen = inst[inst["instrument_id"] == selection]
+    ids = set(chosen["instrument_id"])
+    hist = queries.actions_history(rel, as_of)
+    hist = hist[hist["instrument_id"].isin(ids)]
+    changes = [*lookups._pylist(hist["action_date"])]
+    for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
+        changes += [d for d in lookups._pylist(chosen[c]) if d is not None]
+    cnt, parts = queries.counts(rel), queries.participants(rel)
+    first = dict(zip(lookups._pylist(chosen["instrument_id"]), lookups._pylist(status.first_dates(chosen)), strict=True))
+    out = []
+    for d in frame_dates(changes, as_of, max_frames):
+        # The queries themselves, past their memo (__wrapped__): 60 frame dates must not evict readers' views.
+        acts = queries.actions_as_of.__wrapped__(rel, d)
+        mem = queries.members_as_of.__wrapped__(rel, d)
+        allst = status.all_statuses(chosen, acts[acts["instrument_id"].isin(ids)],
+                                    set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d)
+        h = hist[[v <= d for v in hist["action_date"]]]
+        cov = completeness.coverage(cnt, h, d)
+        partial = completeness.partial_ids(cov)
+        if selection in status.SELECTIONS:
+            there = {i for i, f in first.items() if f is None or f <= d}  # status.existing, from the dates once
+            label = status.NOT_NAMED_SOME if there & partial else status.STATUS_LABELS["none"]
+        else:
+            label = status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
+        out.append((d, status.select(parts, allst, selection, label), cov))
+    return out

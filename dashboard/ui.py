@@ -14,25 +14,11 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, guards, queries, search, searchview, state
-from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS
+from dashboard import exports, guards, queries, searchbox, state
+from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
 
-# (script, url path, label, icon). Legacy `pages/` mechanism on purpose: the deep link a visitor follows is resolved
-# the same way on a freshly started server as on a warm one (see README, "Why pages/ and not st.navigation").
-PAGES = [
-    ("streamlit_app.py", "", "Overview", ":material/home:"),
-    ("pages/1_World_map.py", "World_map", "World map", ":material/public:"),
-    ("pages/2_Entry_into_force.py", "Entry_into_force", "Entry into force", ":material/hourglass_top:"),
-    ("pages/3_Binding_vs_voluntary.py", "Binding_vs_voluntary", "Binding vs voluntary", ":material/balance:"),
-    ("pages/4_Corporate_stances.py", "Corporate_stances", "Corporate stances", ":material/domain:"),
-    ("pages/5_Country.py", "Country", "Country profile", ":material/flag:"),
-    ("pages/6_Instrument.py", "Instrument", "Instrument profile", ":material/description:"),
-    ("pages/7_Company.py", "Company", "Company profile", ":material/business:"),
-    ("pages/8_Data_and_sources.py", "Data_and_sources", "Data & sources", ":material/database:"),
-    ("pages/9_Whats_new.py", "Whats_new", "What's new", ":material/history:"),
-]
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
@@ -141,7 +127,7 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
 def sidebar(view: View) -> None:
     with st.sidebar:
         st.markdown(f"### {ATLAS_NAME}")
-        search_box(view, "sidebar", "Search")
+        searchbox.search_box(view, "sidebar", "Search")
         carry = {"as_of": state.encode_value(st.session_state.get("as_of", view.info["as_of"]))}
         for script, _, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=carry)
@@ -153,65 +139,6 @@ def sidebar(view: View) -> None:
         st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
 
 
-SEARCH_ICONS = {"participant": ":material/flag:", "instrument": ":material/description:",
-                "company": ":material/business:"}
-SEARCH_WORDS = {"participant": "Country profile", "instrument": "Instrument profile", "company": "Company profile"}
-
-
-def search_box(view: View, where: str, label: str = "Search the Atlas") -> None:
-    """One search box (`where` names it: "main", "sidebar"). Enter opens the profile of the best hit when it is
-    clearly the one meant; otherwise the hits are listed as links to their profiles. The query is never put in the
-    URL (the box is not a page setting) and never shown back: only labels from the data are, escaped.
-
-    A hit on the page being shown (another country from the Country profile) is opened by setting the page's own
-    setting, not by a link: a link to the same page keeps the page's widgets, not the link's parameters."""
-    key, go_key = f"search-{where}", f"_atlas_search_go-{where}"
-    target = st.session_state.pop(go_key, None)
-    as_of = state.encode_value(st.session_state.get("as_of", view.info["as_of"]))
-    if target is not None:
-        st.switch_page(target.page, query_params={**target.query_params, "as_of": as_of})
-    query = st.text_input(label, key=key, max_chars=search.MAX_QUERY, on_change=_search_entered,
-                          args=(view.rel, key, go_key, view.path), placeholder="Country, instrument, number or company",
-                          help="For example: Kenya, UK, CETS 225, 78/265, EO 14179, OpenAI. Enter opens the best "
-                               "match; when several fit, pick one below.")
-    if not query:
-        return
-    found = searchview.hits(view.rel, query)
-    if not found:
-        st.caption("No match. Try a country, an instrument's name or number (such as 225) or a company.")
-    else:
-        st.caption(f"{len(found)} match{'es' if len(found) > 1 else ''}: pick one to open its profile.")
-    for h in found:
-        # The label alone (a sidebar is narrow); the icon and the tooltip say which profile opens.
-        if _SCRIPT_PATHS.get(h.page) == view.path:
-            st.button(esc(h.label), icon=SEARCH_ICONS[h.kind], type="tertiary", key=f"{key}-{h.kind}-{h.id}",
-                      help=SEARCH_WORDS[h.kind], on_click=_open_here, args=(h, key))
-        else:
-            st.page_link(h.page, label=esc(h.label), icon=SEARCH_ICONS[h.kind], help=SEARCH_WORDS[h.kind],
-                         query_params={**h.query_params, "as_of": as_of})
-
-
-_SCRIPT_PATHS = {script: path for script, path, _, _ in PAGES}
-
-
-def _open_here(hit: search.Hit, key: str) -> None:
-    """Show `hit` on the page it belongs to, which is the page being shown: set that page's setting, empty the box."""
-    for name, value in hit.params:
-        st.session_state[name] = value
-    st.session_state[key] = ""
-
-
-def _search_entered(rel: Release, key: str, go_key: str, path: str) -> None:
-    """The query was entered (Enter, or the box lost focus with a new query): if one hit is clearly meant, empty
-    the box and open that profile on this run (search_box switches page before it draws the box)."""
-    top = searchview.best(searchview.hits(rel, st.session_state.get(key)))
-    if top is None:
-        return
-    if _SCRIPT_PATHS.get(top.page) == path:
-        _open_here(top, key)
-    else:
-        st.session_state[go_key] = top
-        st.session_state[key] = ""
 
 
 def _as_of_badge(view: View) -> None:
@@ -329,3 +256,35 @@ def link_config(label: str = "Source") -> st.column_config.LinkColumn:
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/search_off:")
+
+
+def map_downloads(view: View, selection: str, key: str = "map") -> None:
+    """"Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
+    (dashboard/mapexport.py, memoised), named for what it shows: atlas-cets-225-2026-12-01-v2026.12.01.png."""
+    from dashboard.views import mapexport
+
+    rel, as_of, version = view.rel, view.as_of, str(view.info["version"])
+    url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
+    row = st.container(horizontal=True)  # one row of buttons, wrapping on a narrow screen
+    for label, make, ext, mime, tip in (
+            (":material/image: Map as PNG", mapexport.png, "png", "image/png",
+             "A picture of this map with its title, legend, date and source, for slides and articles"),
+            (":material/polyline: Map as SVG", mapexport.svg, "svg", "image/svg+xml",
+             "The same map as a vector drawing (every word is text), for print and editing"),
+            (":material/animation: Time-lapse as GIF", mapexport.gif, "gif", "image/gif",
+             "An animation of this map from the first act to the view date, one frame per change")):
+        row.download_button(label, lambda make=make: make(rel, selection, as_of, url),
+                            file_name=mapexport.file_name(selection, as_of, version, ext), mime=mime,
+                            key=f"{key}-{ext}", help=tip, on_click="ignore")
+
+
+def plotly_chart(view: View, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
+    """st.plotly_chart with the chart's own picture (modebar camera) carrying its title, the view date and the
+    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
+    from dashboard import charts
+
+    values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
+    name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
+    fig, config = charts.export_ready(fig, title, view.as_of, str(view.info["version"]), view.info["as_of"],
+                                      view.url(**values), name)
+    where.plotly_chart(fig, key=key, config=config)

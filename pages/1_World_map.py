@@ -37,6 +37,7 @@ def world_map() -> None:
         if choice in captions:
             st.caption(captions[choice])
     st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
+    ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")
     st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "

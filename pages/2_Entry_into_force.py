@@ -32,7 +32,7 @@ ui.progress_metrics(tv.metrics)
 if tv.unverified_note:
     st.caption(tv.unverified_note)
 ui.verdict(*tv.verdict)
-st.plotly_chart(tv.figure, key="eif")
+ui.plotly_chart(view, tv.figure, "eif")
 
 st.subheader("Who has ratified, who has only signed")
 if tv.table is None:

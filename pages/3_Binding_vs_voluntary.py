@@ -22,8 +22,8 @@ region = f[1].selectbox("Region", ["all", *binding.regions(rel)], key="region",
                         format_func=lambda r: "All regions" if r == "all" else r)
 bv = binding.binding_view(rel, as_of, bloc, region)
 c = st.columns(2)
-c[0].plotly_chart(bv.over_time, key="over-time")
-c[1].plotly_chart(bv.by_kind, key="by-kind")
+ui.plotly_chart(view, bv.over_time, "over-time", where=c[0])
+ui.plotly_chart(view, bv.by_kind, "by-kind", where=c[1])
 ui.cite(view, bv.instruments.cite, bv.instruments.frame, list(bv.instruments.sources), key=bv.instruments.key)
 
 st.subheader("Per country: binding and voluntary commitments")
@@ -33,7 +33,7 @@ if bv.countries is None:
 else:
     if bv.partial_line:
         st.caption(bv.partial_line)
-    st.plotly_chart(bv.countries_figure, key="countries")
+    ui.plotly_chart(view, bv.countries_figure, "countries")
     ui.show(view, bv.countries)
 
 st.subheader("Per company: voluntary stances")
@@ -41,6 +41,6 @@ if bv.companies is None:
     ui.empty("No company headquartered in this selection has a recorded stance on this date.")
 else:
     st.caption("Filtered by the company's headquarters country.")
-    st.plotly_chart(bv.companies_figure, key="companies")
+    ui.plotly_chart(view, bv.companies_figure, "companies")
     ui.cite(view, bv.companies.cite, bv.companies.frame, list(bv.companies.sources), key=bv.companies.key)
 ui.sync_url(view, bloc=bloc, region=region)

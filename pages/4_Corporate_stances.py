@@ -33,7 +33,7 @@ if sv.empty:
     ui.empty("No company stance matches these filters on this date.")
 else:
     st.caption(sv.caption)
-    st.plotly_chart(sv.figure, key="matrix")
+    ui.plotly_chart(view, sv.figure, "matrix", "Company stances on voluntary commitments")
     st.caption(sv.legend)
     st.subheader("Every stance behind the matrix")
     ui.show(view, sv.table)

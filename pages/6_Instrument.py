@@ -39,6 +39,7 @@ if iv.deck is None:
     ui.empty(iv.empty_participants)
 else:
     st.pydeck_chart(iv.deck, key="imap", height=420)
+    ui.map_downloads(view, iid, key="imap")
     if iv.participants is not None:
         ui.show(view, iv.participants)
     elif iv.issuer_only:
@@ -54,7 +55,7 @@ if iv.scheduled is not None:
 if iv.timeline is None:
     ui.empty("No dated event on or before this date.")
 else:
-    st.plotly_chart(iv.timeline, key="timeline")
+    ui.plotly_chart(view, iv.timeline, "timeline", f"Timeline of {iv.short_name}")
     if iv.events is not None:
         ui.show(view, iv.events)
 ui.sync_url(view, instrument=iid)

@@ -85,7 +85,7 @@ def test_a_word_of_a_long_official_name_finds_it(real_index):
 
 
 def test_a_hit_names_the_profile_page_and_its_parameters(real_index):
-    pages = {p[0] for p in ui.PAGES}
+    pages = {p[0] for p in config.PAGES}
     for query, param, page in [("Kenya", "country", "pages/5_Country.py"),
                                ("225", "instrument", "pages/6_Instrument.py"),
                                ("OpenAI", "company", "pages/7_Company.py")]:
