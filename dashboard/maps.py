@@ -100,8 +100,10 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
         " · UNVERIFIED" if s != "none" and not bool(v) else "" for s, v in zip(df["status"], df["verified"], strict=True)]
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
     return [
-        {"id": pid, "name": name, "status_label": lab, "date_label": dl, "position": [round(float(x), 3), round(float(y), 3)],
-         "color": _rgba(st, 255), "radius": (7 if st != "none" else 4) if sm else 4}
+        # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
+        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour, r: radius.
+        {"id": pid, "n": name, "s": lab, "d": dl, "p": [round(float(x), 2), round(float(y), 2)],
+         "c": _rgba(st, 255), "r": (7 if st != "none" else 4) if sm else 4}
         for pid, name, lab, dl, x, y, st, sm in zip(df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"],
                                                    df["status"], small, strict=True)
     ]
@@ -127,9 +129,9 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
         "ScatterplotLayer",
         id="markers",
         data=markers(states),
-        get_position="position",
-        get_fill_color="color",
-        get_radius="radius",
+        get_position="p",
+        get_fill_color="c",
+        get_radius="r",
         radius_units="pixels",
         stroked=True,
         get_line_color=[17, 24, 39, 255],
@@ -143,7 +145,7 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
         map_provider=None,
         map_style=STYLE_URL,
         # Plain text only (no HTML): values from the data can never become markup here.
-        tooltip={"text": "{name}\n{status_label}{date_label}"},
+        tooltip={"text": "{n}\n{s}{d}"},
     )
 
 
