@@ -19,8 +19,13 @@ c[1].download_button(":material/view_column: Parquet, one file per table (zip)",
                      lambda: queries.export_zip(rel, "parquet"),
                      file_name=f"atlas-{info['version']}-parquet.zip", mime="application/zip", on_click="ignore")
 if rel.kind == "file":
-    c[2].download_button(":material/database: The DuckDB file", lambda: queries.release_bytes(rel), file_name=f"atlas-{info['version']}.duckdb",
-                         mime="application/octet-stream", on_click="ignore")
+    db_file = queries.release_file(rel)  # held open by the button: a prune after this run cannot break the click
+    if db_file is not None:
+        c[2].download_button(":material/database: The DuckDB file", db_file.read, file_name=f"atlas-{info['version']}.duckdb",
+                             mime="application/octet-stream", on_click="ignore")
+    else:
+        c[2].caption("The DuckDB file of this release is no longer on the server: reload the page for the current "
+                     "release.")
 st.caption(f"Version {v} · facts checked up to {info['as_of']:%d %B %Y} · built {info['built_at']:%Y-%m-%d %H:%M} UTC · "
            f"{info['instruments']} instruments, {info['actions']} acts by {info['participants_with_actions']} states "
            f"and organisations, {info['stances']} stances by {info['companies_with_stances']} companies, "
