@@ -117,22 +117,38 @@ def drop_record(data_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def fifo_unblocker(data_dir: Path):
-    """After the block, open every FIFO in the data dir for writing and close it again: a reader stuck in open()
-    (code that should never have opened it) then gets end-of-file, so a failing test fails instead of hanging."""
-    try:
-        yield
-    finally:
+def fifo_unblocker(data_dir: Path, after: float = 10.0):
+    """A watchdog for code that must never open a FIFO: `after` seconds into the block (and at its end), open every
+    FIFO in the data dir for writing and close it again. A reader stuck in open() then gets end-of-file, so a failing
+    test fails instead of hanging the suite. Yields a dict whose "fired" says whether anyone was stuck."""
+    state = {"fired": False}
+
+    def unblock() -> None:
         for p in [data_dir / "CURRENT", *(data_dir / "releases").glob("*")]:
             with contextlib.suppress(OSError):
                 if p.is_fifo():
-                    for _ in range(20):
+                    for _ in range(50):
                         try:
                             os.close(os.open(p, os.O_WRONLY | os.O_NONBLOCK))
+                            state["fired"] = True  # somebody had it open for reading
                         except OSError as exc:
                             if exc.errno != errno.ENXIO:  # ENXIO: nobody is reading
                                 raise
                             break
+
+    stop = threading.Event()
+
+    def watch() -> None:  # again and again: a reader may open the FIFO more than once
+        if not stop.wait(after):
+            while not stop.wait(0.2):
+                unblock()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        yield state
+    finally:
+        stop.set()
+        unblock()
 
 
 def run_with_timeout(fn: Callable[[], object], timeout: float = 20.0):

@@ -334,9 +334,9 @@ def test_eu_ai_pact_stances(con):
 def test_app_refuses_a_bad_pointer_with_a_reason(case: str, data_dir: Path, no_atlas_db):
     mutate, reason = tamper.BAD_POINTERS[case]
     mutate(data_dir)
-    with tamper.fifo_unblocker(data_dir):
+    with tamper.fifo_unblocker(data_dir) as watchdog:
         done, result = tamper.run_with_timeout(lambda: db.connect(db.resolve_release(data_dir)).close(), 20)
-    assert done, "opening the release hung (a FIFO was opened)"
+    assert done and not watchdog["fired"], "opening the release hung (a FIFO was opened)"
     assert isinstance(result, db.DatasetUnavailable), repr(result)
     assert reason in str(result)
 
@@ -347,11 +347,12 @@ def test_build_repairs_a_bad_pointer(case: str, data_dir: Path, no_atlas_db):
     FIFO, and replaces the pointer with one the app serves."""
     mutate, reason = tamper.BAD_POINTERS[case]
     mutate(data_dir)
-    with tamper.fifo_unblocker(data_dir):
+    with tamper.fifo_unblocker(data_dir, after=30) as watchdog:
         try:
             res = run_build(FIXTURE_SOURCES, data_dir, "--lock-timeout", "5")
         except subprocess.TimeoutExpired:
             pytest.fail("the build hung")
+    assert not watchdog["fired"], "the build blocked on a FIFO"
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("published "), res.stdout
     assert "warning: the served release cannot be used: " in res.stderr and reason in res.stderr, res.stderr
