@@ -66,36 +66,50 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> Digest:
-    """The content digest of the database `con` is using (reads every value of every table once)."""
-    db_name = con.execute("SELECT current_database()").fetchone()[0]
-    where = {"db": db_name}
-    tables = [r[0] for r in con.execute(
+@dataclass(frozen=True)
+class _Catalog:
+    tables: dict[str, list[tuple[str, str]]]  # table -> [(column, type)] in order
+    views: list[tuple[str, str]]  # (name, sql)
+    macros: list[tuple[str, str, str, str]]  # (name, type, parameters, definition)
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> _Catalog:
+    """The file's tables, columns, views and macros, in four catalog queries (duckdb_functions() alone lists every
+    built-in function: ~10 ms, so it is read once)."""
+    where = {"db": con.execute("SELECT current_database()").fetchall()[0][0]}
+    tables: dict[str, list[tuple[str, str]]] = {r[0]: [] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
-        "ORDER BY table_name", where).fetchall()]
+        "ORDER BY table_name", where).fetchall()}
+    for t, c, ty in con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = $db "
+            "AND schema_name = 'main' ORDER BY table_name, column_index", where).fetchall():
+        if t in tables:
+            tables[t].append((c, str(ty)))
+    views = [tuple(v) for v in con.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE database_name = $db AND schema_name = 'main' "
+        "AND NOT internal ORDER BY view_name", where).fetchall()]
+    macros = [tuple(m) for m in con.execute(
+        "SELECT function_name, function_type, CAST(parameters AS VARCHAR), macro_definition FROM duckdb_functions() "
+        "WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
+        "AND function_type IN ('macro', 'table_macro') ORDER BY ALL", where).fetchall()]
+    return _Catalog(tables, views, macros)
+
+
+def compute(con: duckdb.DuckDBPyConnection, catalog: _Catalog | None = None) -> Digest:
+    """The content digest of the database `con` is using (reads every value of every table once)."""
+    cat = catalog or _catalog(con)
     per_table: dict[str, str] = {}
-    for t in tables:
-        cols = [(c, str(ty)) for c, ty in con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $db AND schema_name = 'main' "
-            "AND table_name = $t ORDER BY column_index", {**where, "t": t}).fetchall()]
-        if t == "dataset":
-            cols = [c for c in cols if c[0] != DIGEST_COLUMN]
+    for t, all_cols in cat.tables.items():
+        cols = [c for c in all_cols if not (t == "dataset" and c[0] == DIGEST_COLUMN)]
         select = ", ".join(_ident(c) for c, _ in cols) or "NULL"
         # Identifiers are quoted (a tampered file may hold any name); the alias cannot shadow a column silently:
         # a column of that name changes the column list, hence the digest.
         n, rows = con.execute(
             f"SELECT count(*), sha256(coalesce(string_agg(j, chr(10) ORDER BY j), '')) FROM ("  # noqa: S608
             f"SELECT CAST(to_json(__atlas_row) AS VARCHAR) AS j FROM (SELECT {select} FROM main.{_ident(t)}) "
-            f"AS __atlas_row)").fetchone()
+            f"AS __atlas_row)").fetchall()[0]
         per_table[t] = _sha({"table": t, "columns": cols, "rows": n, "rows_sha256": rows})
-    views = con.execute(
-        "SELECT view_name, sql FROM duckdb_views() WHERE database_name = $db AND schema_name = 'main' "
-        "AND NOT internal ORDER BY view_name", where).fetchall()
-    macros = con.execute(
-        "SELECT function_name, function_type, CAST(parameters AS VARCHAR), macro_definition FROM duckdb_functions() "
-        "WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
-        "AND function_type IN ('macro', 'table_macro') ORDER BY ALL", where).fetchall()
-    objects = _sha({"views": [list(v) for v in views], "macros": [list(m) for m in macros]})
+    objects = _sha({"views": [list(v) for v in cat.views], "macros": [list(m) for m in cat.macros]})
     content = _sha({"format": FORMAT, "tables": per_table, "views_and_macros": objects})
     return Digest(content, per_table, objects)
 
@@ -150,19 +164,11 @@ def problems(con: duckdb.DuckDBPyConnection, release: Path | None = None) -> lis
     `release` is the file behind `con` when it is a local file: its record beside it is then compared too. A
     release inside a data directory (`…/releases/` beside a CURRENT pointer) must have its record; a file elsewhere
     (ATLAS_DB) is compared with its record when it has one, and always with the digest stored inside it."""
-    db_name = con.execute("SELECT current_database()").fetchone()[0]
-    have_tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND schema_name = 'main'",
-        {"db": db_name}).fetchall()}
-    have_cols = set(con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = $db AND schema_name = 'main'",
-        {"db": db_name}).fetchall())
-    have_views = {r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE database_name = $db AND schema_name = 'main' AND NOT internal",
-        {"db": db_name}).fetchall()}
-    have_macros = {r[0] for r in con.execute(
-        "SELECT function_name FROM duckdb_functions() WHERE database_name = $db AND schema_name = 'main' "
-        "AND NOT internal AND function_type IN ('macro', 'table_macro')", {"db": db_name}).fetchall()}
+    cat = _catalog(con)
+    have_tables = set(cat.tables)
+    have_cols = {(t, c) for t, cs in cat.tables.items() for c, _ in cs}
+    have_views = {v[0] for v in cat.views}
+    have_macros = {m[0] for m in cat.macros}
     tables, views, macros = expected_schema()
     missing_tables = [t for t in tables if t not in have_tables]
     if missing_tables:
@@ -177,18 +183,18 @@ def problems(con: duckdb.DuckDBPyConnection, release: Path | None = None) -> lis
     missing_objs = [v for v in views if v not in have_views] + [m for m in macros if m not in have_macros]
     if missing_objs:
         out.append(f"the data release lacks view or macro {', '.join(missing_objs)}")
-    n = con.execute("SELECT count(*) FROM dataset").fetchone()[0]
+    n = con.execute("SELECT count(*) FROM dataset").fetchall()[0][0]
     if n != 1:
         out.append(f"the data release has {n} dataset rows instead of one")
     elif ("dataset", "as_of") in have_cols and ("dataset", "built_at") in have_cols:
-        as_of, built_at = con.execute("SELECT as_of, built_at FROM dataset").fetchone()
+        as_of, built_at = con.execute("SELECT as_of, built_at FROM dataset").fetchall()[0]
         why = as_of_problem(as_of, built_at)
         if why:
             out.append(f"the data release is not sane: {why}")
     if out or ("dataset", DIGEST_COLUMN) not in have_cols:
         return out
-    stored = con.execute(f"SELECT {DIGEST_COLUMN} FROM dataset").fetchone()[0]  # noqa: S608 - our constant
-    digest = compute(con)
+    stored = con.execute(f"SELECT {DIGEST_COLUMN} FROM dataset").fetchall()[0][0]  # noqa: S608 - our constant
+    digest = compute(con, cat)
     record = _read_record(release) if release is not None else None
     if isinstance(record, str):
         return [record]

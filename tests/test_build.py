@@ -440,7 +440,7 @@ def test_digest_covers_every_table_generically(published, tmp_path: Path):
 def test_release_is_checked_once_per_file(data_dir: Path, no_atlas_db, monkeypatch):
     calls = []
     real = integrity.compute
-    monkeypatch.setattr(integrity, "compute", lambda con: calls.append(1) or real(con))
+    monkeypatch.setattr(integrity, "compute", lambda *a: calls.append(1) or real(*a))
     rel = db.resolve_release(data_dir)
     for _ in range(3):
         db.connect(rel).close()
