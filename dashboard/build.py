@@ -28,6 +28,7 @@ import fcntl
 import os
 import re
 import secrets
+import shutil
 import stat
 import sys
 import time
@@ -322,15 +323,39 @@ def _claim(releases: Path, base: str, tmp: Path, tmp_record: Path, digest: integ
         tmp_record.write_text(digest.record(final.name), encoding="utf-8")
         _fsync(tmp_record)
         try:
-            os.link(tmp_record, record)
+            _link(tmp_record, record)
         except FileExistsError:
             continue
         try:
-            os.link(tmp, final)
+            _link(tmp, final)
         except FileExistsError:
             record.unlink(missing_ok=True)
             continue
         return final
+
+
+def _link(src: Path, dst: Path) -> None:
+    """Give the file `src` the second name `dst`; FileExistsError if `dst` exists (never replaced). os.link where
+    the filesystem has hard links; elsewhere an exclusive create (O_EXCL) and a copy, then an fsync."""
+    try:
+        os.link(src, dst)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        with open(src, "rb") as fin, os.fdopen(fd, "wb", closefd=False) as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+            fout.flush()
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        dst.unlink(missing_ok=True)
+        raise
+    os.close(fd)
 
 
 def _replace_pointer(tmp: Path, data_dir: Path) -> None:

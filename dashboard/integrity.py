@@ -148,13 +148,13 @@ def as_of_problem(as_of, built_at=None, today: date | None = None) -> str | None
     if not isinstance(as_of, date):
         return f"its as-of date {as_of!r} is not a date"
     today = today or datetime.now(timezone.utc).date()
-    latest = today + MAX_AS_OF_AHEAD
-    if isinstance(built_at, datetime):
-        latest = min(latest, built_at.date() + MAX_AS_OF_AHEAD)
+    latest, after = today + MAX_AS_OF_AHEAD, "tomorrow"
+    if isinstance(built_at, datetime) and built_at.date() + MAX_AS_OF_AHEAD < latest:
+        latest, after = built_at.date() + MAX_AS_OF_AHEAD, "the day after the release was built"
     if as_of < MIN_AS_OF:
         return f"its as-of date {as_of} is before {MIN_AS_OF}"
     if as_of > latest:
-        return f"its as-of date {as_of} is after {latest} (the day after it was built or after tomorrow)"
+        return f"its as-of date {as_of} is after {latest} ({after})"
     return None
 
 

@@ -204,3 +204,41 @@ def test_recently_superseded_release_is_kept(data_dir: Path):
     assert _releases(data_dir) == sorted([new, newest])  # the old one went; `new` is in its grace period
     assert not marker.exists()
     assert not (data_dir / "releases" / (old[0].removesuffix(".duckdb") + ".digest.json")).exists()
+
+
+# --- publishing never replaces a file (2a: "both printed published …-1.duckdb") -------------------------------
+
+
+def test_a_name_taken_meanwhile_is_skipped_never_replaced(data_dir: Path, monkeypatch):
+    """If another writer (one that ignores the lock) publishes the chosen name between the check and the link, the
+    link fails and the build takes the next name: the other file stays byte for byte."""
+    from dashboard import build as build_mod
+
+    real = build_mod._link
+    racer = {}
+
+    def racing_link(src: Path, dst: Path) -> None:
+        if dst.suffix == ".duckdb" and not racer:
+            dst.write_bytes(b"the other writer's release")
+            racer["path"] = dst
+        real(src, dst)
+
+    monkeypatch.setattr(build_mod, "_link", racing_link)
+    path, wrote = build_mod.build(FIXTURE_SOURCES, data_dir, force=True)
+    assert wrote and racer["path"].read_bytes() == b"the other writer's release"
+    assert path != racer["path"] and path.name.endswith("-2.duckdb")  # -1 was taken by the racer
+    assert served_release(data_dir) == (path.resolve(), None)
+
+
+def test_publishes_where_there_are_no_hard_links(data_dir: Path, monkeypatch):
+    import errno
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    from dashboard import build as build_mod
+
+    path, wrote = build_mod.build(FIXTURE_SOURCES, data_dir, force=True)
+    assert wrote and served_release(data_dir) == (path.resolve(), None)
+    assert not list((data_dir / "releases").glob(".tmp-*"))
