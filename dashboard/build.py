@@ -16,7 +16,8 @@ Tamper evidence (dashboard/integrity.py): each release records a digest of its w
 
 Pruning: the served release and the newest others up to --keep stay; a release that stopped being served less
 than --grace minutes ago also stays (its time is the mtime of releases/.<name>.superseded), so a server still
-showing it to a visitor, or offering it for download, keeps it.
+showing it to a visitor, or offering it for download, keeps it. The marker outlives the release: a name is never
+published twice.
 """
 
 from __future__ import annotations
@@ -311,15 +312,15 @@ def _fsync_dir(path: Path) -> None:
 
 def _claim(releases: Path, base: str, tmp: Path, tmp_record: Path, digest: integrity.Digest) -> Path:
     """Publish `tmp` under the first free name base.duckdb, base-1.duckdb, … and its record beside it. os.link never
-    replaces an existing file: a name that is taken (release or record) is skipped, so a published release (which a
-    reader may have open) is never overwritten, whatever else runs."""
+    replaces an existing file: a name that is taken (release or record) or was ever served here (its marker) is
+    skipped, so a published release (which a reader may have open) is never overwritten, whatever else runs."""
     n = 0
     while True:
         final = releases / (f"{base}.duckdb" if n == 0 else f"{base}-{n}.duckdb")
         record = integrity.record_path(final)
         n += 1
-        if os.path.lexists(final) or os.path.lexists(record):
-            continue
+        if os.path.lexists(final) or os.path.lexists(record) or os.path.lexists(_marker(final)):
+            continue  # taken, or used before: see _prune
         tmp_record.write_text(digest.record(final.name), encoding="utf-8")
         _fsync(tmp_record)
         try:
@@ -423,7 +424,7 @@ def _mark_superseded(release: Path) -> None:
 def _prune(releases: Path, keep: int, served: Path, grace: float = 0.0) -> None:
     """Keep the served release and the newest others up to `keep` in all (sessions may still read the old one).
     Beyond that, a release is removed only once it stopped being served `grace` seconds ago or more (its marker's
-    mtime; a release found without a marker gets one now). Records and markers of removed releases go with them."""
+    mtime; a release found without a marker gets one now). Its record goes with it; its marker stays."""
     files = sorted((p for p in releases.glob("atlas-*.duckdb") if p.is_file()),
                    key=lambda p: p.stat().st_mtime, reverse=True)
     _marker(served).unlink(missing_ok=True)  # served again (e.g. a pointer rolled back by hand)
@@ -444,15 +445,15 @@ def _prune(releases: Path, keep: int, served: Path, grace: float = 0.0) -> None:
             since = now
         if now - since < grace:
             continue
-        for p in (f, integrity.record_path(f), f.with_suffix(".duckdb.wal"), marker):
+        for p in (f, integrity.record_path(f), f.with_suffix(".duckdb.wal")):
             p.unlink(missing_ok=True)
-    # Records and markers whose release is gone (a crash between the two links, a release deleted by hand).
+        # The marker stays (an empty file): the name is never used again. DuckDB shares one database instance per
+        # path within a process, so a server still holding the removed file open would go on reading it under a
+        # new release that took its name.
+    # Records whose release is gone (a crash between the two links, a release deleted by hand).
     for rec in releases.glob(f"atlas-*{integrity.RECORD_SUFFIX}"):
         if not (releases / (rec.name[: -len(integrity.RECORD_SUFFIX)] + ".duckdb")).exists():
             rec.unlink(missing_ok=True)
-    for m in releases.glob(".atlas-*.duckdb.superseded"):
-        if not (releases / m.name[1: -len(".superseded")]).exists():
-            m.unlink(missing_ok=True)
 
 
 def verify(data_dir: Path | None = None) -> tuple[Path | None, str | None]:

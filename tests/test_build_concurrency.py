@@ -202,8 +202,21 @@ def test_recently_superseded_release_is_kept(data_dir: Path):
     assert res.returncode == 0, res.stderr
     newest = (data_dir / "CURRENT").read_text().strip().split("/")[-1]
     assert _releases(data_dir) == sorted([new, newest])  # the old one went; `new` is in its grace period
-    assert not marker.exists()
+    assert marker.exists(), "the marker outlives the release: its name is never published again"
     assert not (data_dir / "releases" / (old[0].removesuffix(".duckdb") + ".digest.json")).exists()
+
+
+def test_a_pruned_name_is_never_published_again(data_dir: Path):
+    """A server may still hold a pruned release open, and DuckDB shares one database instance per path in a
+    process: a new release under the same name would be read through the old one."""
+    names = set(_releases(data_dir))
+    for _ in range(3):
+        res = run_build(FIXTURE_SOURCES, data_dir, "--force", "--keep", "1", "--grace", "0")
+        assert res.returncode == 0, res.stderr
+        new = PUBLISHED.fullmatch(res.stdout).group(1).split("/")[-1]
+        assert new not in names, f"{new} was published before"
+        names.add(new)
+    assert len(_releases(data_dir)) == 1
 
 
 # --- publishing never replaces a file (2a: "both printed published …-1.duckdb") -------------------------------
