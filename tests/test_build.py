@@ -464,3 +464,22 @@ def test_build_refuses_an_as_of_date_the_app_would_refuse(sources_copy: Path, tm
     assert res.returncode == 1, res.stdout
     assert "error: dataset.yml: as_of: as-of date 2099-12-31 is after" in res.stderr, res.stderr
     assert not (tmp_path / "data" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize("case", ["crlf", "current-is-a-symlink", "release-is-a-symlink-inside"])
+def test_pointer_forms_that_stay_served(case: str, data_dir: Path, no_atlas_db):
+    """2f/2g held before and must still: CRLF, CURRENT as a symlink inside data/, a symlink to a release inside."""
+    rel = pointer(data_dir).strip()
+    ptr = data_dir / "CURRENT"
+    if case == "crlf":
+        ptr.write_bytes(rel.encode() + b"\r\n")
+    elif case == "current-is-a-symlink":
+        (data_dir / "POINTER.txt").write_text(rel + "\n")
+        ptr.unlink()
+        ptr.symlink_to("POINTER.txt")
+    else:
+        (data_dir / "releases" / "atlas-latest.duckdb").symlink_to(Path(rel).name)
+        ptr.write_text("releases/atlas-latest.duckdb\n")
+    db.connect(db.resolve_release(data_dir)).close()
+    res = run_build(FIXTURE_SOURCES, data_dir, "--verify")
+    assert res.returncode == 0, res.stderr
