@@ -38,8 +38,9 @@ COPY static/feeds ./static/feeds/
 COPY .streamlit/ ./.streamlit/
 COPY data/CURRENT ./data/CURRENT
 COPY data/releases/ ./data/releases/
-# Fail the build when the pointer is malformed or names a missing file; drop every other release (older ones are
-# in git history and in older image tags); precompile the package; then freeze: dirs 0555, files 0444.
+# Fail the build when the pointer is malformed or names a missing file or a file without its digest record (the
+# app refuses a release without one, see dashboard/integrity.py); drop every other release (older ones are in git
+# history and in older image tags); precompile the package; then freeze: dirs 0555, files 0444.
 RUN set -eu; \
     current="$(tr -d '[:space:]' < data/CURRENT)"; \
     case "$current" in \
@@ -47,8 +48,10 @@ RUN set -eu; \
       releases/atlas-*.duckdb) ;; \
       *) echo "data/CURRENT must be releases/atlas-*.duckdb, got '$current'" >&2; exit 1 ;; \
     esac; \
+    record="${current%.duckdb}.digest.json"; \
     test -s "data/$current" || { echo "data/CURRENT names data/$current, which is missing or empty" >&2; exit 1; }; \
-    find data/releases -mindepth 1 ! -path "data/$current" -exec rm -rf {} +; \
+    test -s "data/$record" || { echo "data/$current has no digest record data/$record" >&2; exit 1; }; \
+    find data/releases -mindepth 1 ! -path "data/$current" ! -path "data/$record" -exec rm -rf {} +; \
     rm -f .streamlit/secrets.toml; \
     python -m compileall -q --invalidation-mode checked-hash dashboard; \
     find . -type d -exec chmod 0555 {} +; \

@@ -131,35 +131,29 @@ def frame(changes: list[Change], version: str, changed_on: date, start: int = 1)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def record(new_path, old_path, version: str, changed_on: date) -> int:
-    """Write the new release's changelog: the previous release's, then what changed since. Returns new rows."""
-    new = duckdb.connect(str(new_path))
-    try:
-        old = None
-        carried = pd.DataFrame(columns=COLUMNS)
-        if old_path is not None:
-            try:
-                old = duckdb.connect(str(old_path), read_only=True)
-            except (duckdb.Error, OSError):
-                old = None
+def record_into(new: duckdb.DuckDBPyConnection, old_path, version: str, changed_on: date) -> int:
+    """Write the changelog of the release open as `new`: the previous release's, then what changed since.
+    Returns the number of new rows. No previous release: the record starts here, empty."""
+    old = None
+    carried = pd.DataFrame(columns=COLUMNS)
+    if old_path is not None:
         try:
-            if old is not None and "changelog" in _tables(old):
-                carried = old.table("changelog").order("change_id").df()[COLUMNS]
-            changes = diff(old, new)
-        finally:
-            if old is not None:
-                old.close()
-        if old is None and old_path is None:
-            changes = []  # the very first release: nothing "changed", it is the start of the record
-        df = pd.concat([carried, frame(changes, version, changed_on, len(carried) + 1)], ignore_index=True)
-        df["change_id"] = range(1, len(df) + 1)
-        new.register("incoming", df)
-        new.execute("INSERT INTO changelog SELECT * FROM incoming")  # COLUMNS is the table's column order
-        new.unregister("incoming")
-        new.execute("CHECKPOINT")
-        return len(changes)
+            old = duckdb.connect(str(old_path), read_only=True)
+        except (duckdb.Error, OSError):
+            old = None
+    try:
+        if old is not None and "changelog" in _tables(old):
+            carried = old.table("changelog").order("change_id").df()[COLUMNS]
+        changes = diff(old, new) if old is not None else []
     finally:
-        new.close()
+        if old is not None:
+            old.close()
+    df = pd.concat([carried, frame(changes, version, changed_on, len(carried) + 1)], ignore_index=True)
+    df["change_id"] = range(1, len(df) + 1)
+    new.register("incoming", df)
+    new.execute("INSERT INTO changelog SELECT * FROM incoming")  # COLUMNS is the table's column order
+    new.unregister("incoming")
+    return len(changes)
 
 
 def entry_id(row) -> str:

@@ -132,8 +132,13 @@ def export_zip(rel: Release, kind: str) -> bytes:
     return buf.getvalue()
 
 
+def release_file(rel: Release):
+    """The open handle on the release file (queries.release_file): its `read` is what the download button calls."""
+    return queries.release_file(rel)
+
+
 def release_bytes(rel: Release) -> bytes | None:
-    """The DuckDB file itself (only for a local file release)."""
-    if rel.kind != "file":
-        return None
-    return Path(rel.location).read_bytes()
+    """The DuckDB file itself (only for a local file release; None if it is gone): read from the handle opened when
+    the release was first used, so a build that pruned the file meanwhile cannot take the download away."""
+    f = queries.release_file(rel)
+    return f.read() if f is not None else None

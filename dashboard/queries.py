@@ -31,6 +31,20 @@ def _connection(key: str, location: str, kind: str):
     return db.connect(db.Release(location, kind, key))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _release_file(key: str, location: str, kind: str) -> db.ReleaseFile | None:
+    return db.ReleaseFile.open(db.Release(location, kind, key))
+
+
+def release_file(rel: db.Release) -> db.ReleaseFile | None:
+    """An open handle on the file of `rel` (a local file release), None if it is gone. A page passes its `read`
+    to the download button: the handle lives as long as the button does, so the visitor's click returns the bytes
+    of the release the page shows even after a build pruned the file."""
+    if rel.kind != "file":
+        return None
+    return _release_file(rel.key, rel.location, rel.kind)
+
+
 def _q(rel: db.Release, name: str, params: dict | None = None) -> pd.DataFrame:
     return db.query(_connection(rel.key, rel.location, rel.kind), read_sql(name), params)
 
@@ -39,6 +53,8 @@ def current_release() -> db.Release:
     """Resolve the served release and open it (raises db.DatasetUnavailable with a readable reason)."""
     rel = db.resolve_release()
     _connection(rel.key, rel.location, rel.kind)
+    if rel.kind == "file":
+        _release_file(rel.key, rel.location, rel.kind)  # opened now, so a later prune cannot take the download away
     return rel
 
 

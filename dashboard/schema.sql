@@ -26,7 +26,10 @@ CREATE TABLE dataset (
     built_at TIMESTAMP NOT NULL,
     schema_version INTEGER NOT NULL,
     source_digest VARCHAR NOT NULL,
-    duckdb_version VARCHAR NOT NULL
+    duckdb_version VARCHAR NOT NULL,
+    -- sha256 of the release's whole content (every table, view and macro; this value excluded), set by the build
+    -- once everything is written, and repeated in the record <release>.digest.json; see dashboard/integrity.py
+    content_sha256 VARCHAR
 );
 
 CREATE TABLE source_files (

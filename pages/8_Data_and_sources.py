@@ -18,9 +18,12 @@ c[0].download_button(":material/table: CSV, one file per table (zip)", lambda: e
 c[1].download_button(":material/view_column: Parquet, one file per table (zip)",
                      lambda: exports.export_zip(rel, "parquet"),
                      file_name=f"atlas-{dv.version}-parquet.zip", mime="application/zip", on_click="ignore")
-if dv.is_file:
-    c[2].download_button(":material/database: The DuckDB file", lambda: exports.release_bytes(rel),
-                         file_name=f"atlas-{dv.version}.duckdb", mime="application/octet-stream", on_click="ignore")
+db_file = exports.release_file(rel)  # held open by the button: a prune after this run cannot break the click
+if db_file is not None:
+    c[2].download_button(":material/database: The DuckDB file", db_file.read, file_name=f"atlas-{dv.version}.duckdb",
+                         mime="application/octet-stream", on_click="ignore")
+elif dv.is_file:
+    c[2].caption("The DuckDB file of this release is no longer on the server: reload the page for the current release.")
 st.caption(dv.summary)
 
 st.subheader("Methodology and glossary")

@@ -217,6 +217,38 @@ def test_dockerfile_data_is_baked_read_only(dockerfile):
     assert any("--from=" in c and "--chown" not in c for c in copies)
 
 
+def test_dockerfile_keeps_the_served_release_and_its_digest_record(dockerfile, tmp_path):
+    """The first stage's data step, run by sh on a copy: it keeps the served release and its digest record (which
+    the app requires, dashboard/integrity.py), drops the others, and refuses a release without its record."""
+    import os
+    import subprocess
+    import sys
+
+    (step,) = [args for ins, args in dockerfile if ins == "RUN" and "data/CURRENT" in args]
+    rel = tmp_path / "data" / "releases"
+    rel.mkdir(parents=True)
+    (tmp_path / "dashboard").mkdir()
+    (tmp_path / ".streamlit").mkdir()
+    for name in ("atlas-2026-01-01-aaaaaaaaaaaa", "atlas-2026-02-01-bbbbbbbbbbbb"):
+        (rel / f"{name}.duckdb").write_bytes(b"db")
+        (rel / f"{name}.digest.json").write_text("{}")
+    (rel / ".atlas-2026-01-01-aaaaaaaaaaaa.duckdb.superseded").write_text("")
+    (tmp_path / "data" / "CURRENT").write_text("releases/atlas-2026-02-01-bbbbbbbbbbbb.duckdb\n")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    res = subprocess.run(["sh", "-c", step], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in rel.iterdir()) == ["atlas-2026-02-01-bbbbbbbbbbbb.digest.json",
+                                                     "atlas-2026-02-01-bbbbbbbbbbbb.duckdb"]
+    bare = tmp_path / "bare"
+    (bare / "data" / "releases").mkdir(parents=True)
+    (bare / "data" / "releases" / "atlas-2026-02-01-bbbbbbbbbbbb.duckdb").write_bytes(b"db")
+    (bare / "data" / "CURRENT").write_text("releases/atlas-2026-02-01-bbbbbbbbbbbb.duckdb\n")
+    res = subprocess.run(["sh", "-c", step], cwd=bare, capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 1 and "has no digest record" in res.stderr, res.stderr
+    for d in (tmp_path, bare):  # the step froze the tree read-only
+        subprocess.run(["chmod", "-R", "u+w", str(d)], check=False)
+
+
 def test_dockerfile_healthcheck_uses_python_urllib_on_stcore_health(dockerfile):
     hcs = [args for ins, args in final_stage(dockerfile) if ins == "HEALTHCHECK"]
     assert len(hcs) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import duckdb
@@ -9,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from dashboard import config, db
-from dashboard.build import read_pointer
+from dashboard import config, db, integrity
+from dashboard.build import build, read_pointer
 from dashboard.participants import _coco_table
 from dashboard.validate import load_sources
 
@@ -147,3 +149,25 @@ def test_curated_blocs_agree_with_country_converter(con):
 def test_unverified_rows_are_explained(con):
     df = con.execute("SELECT * FROM actions WHERE NOT verified").df()
     assert len(df) > 0 and df["note"].fillna("").str.len().gt(0).all(), "an unverified row must say what is missing"
+def test_committed_release_is_what_its_sources_build_to(tmp_path):
+    """A pull request that changes only the binary release (and even its digest record) cannot pass: a release
+    rebuilt here from data/sources must have the same content, table by table (the dataset row's build time and
+    DuckDB version aside), and the same views and macros; and the committed file must pass the app's own checks
+    (its digest inside and its record beside it), run as `python -m dashboard.build --verify`."""
+    committed = read_pointer(config.ROOT / "data")
+    fresh, _ = build(config.ROOT / "data" / "sources", tmp_path / "data", grace_minutes=0, feeds_dir=tmp_path / "f")
+    # The committed file through the app's own connection (one DuckDB instance per file and configuration).
+    a = db.connect(db.Release(str(committed), "file", "rebuild-check"))
+    with duckdb.connect(str(fresh), read_only=True) as b:
+        da, db_ = integrity.compute(a), integrity.compute(b)
+        cols = "version, as_of, schema_version, source_digest"
+        assert a.execute(f"SELECT {cols} FROM dataset").fetchall() == \
+            b.execute(f"SELECT {cols} FROM dataset").fetchall()  # noqa: S608
+    # The changelog is history (what changed since the release before this one): a rebuild from nothing has none.
+    differ = sorted(t for t in set(da.tables) | set(db_.tables) if t not in ("dataset", "changelog")
+                    and da.tables.get(t) != db_.tables.get(t))
+    assert not differ, f"the committed release differs from a rebuild of data/sources in: {differ}"
+    assert da.objects == db_.objects, "the committed release's views or macros differ from a rebuild"
+    res = subprocess.run([sys.executable, "-m", "dashboard.build", "--verify"], cwd=config.ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr

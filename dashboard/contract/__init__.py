@@ -177,6 +177,9 @@ _TABLES = (
         Column("source_digest", "text", True, description="SHA-256 of the sources, the schema and the library "
                                                           "versions: the same digest, the same release"),
         Column("duckdb_version", "text", True, description="the DuckDB version that wrote the file"),
+        Column("content_sha256", "text", description="SHA-256 of the release's whole content (every table, view and "
+                                                     "macro, this value excluded), also in `<release>.digest.json` "
+                                                     "beside the file; the app refuses a release that does not match"),
     ), (), "One row: which release this is.", "built from dataset.yml"),
     Table("source_files", (
         Column("path", "text", True, description="the file's path under `data/sources/`"),
