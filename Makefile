@@ -1,5 +1,5 @@
 # Shortcuts for the commands the README names. CI runs .ci/run, which runs `bash scripts/test.sh`.
-.PHONY: run test test-unit test-quick test-system data check bench
+.PHONY: run test test-unit test-quick test-system data check lint format review bench
 
 run:
 	bash scripts/setup.sh
@@ -22,8 +22,19 @@ test-system:
 .venv/bin/python:  # the fast loops set the venv up once, not on every run
 	bash scripts/setup.sh dev
 
-data:
-	.venv/bin/python -m dashboard.build --keep 1
+data:  # --grace 0: in a checkout no server reads data/, so the previous release need not be kept
+	.venv/bin/python -m dashboard.build --keep 1 --grace 0
+
+review:  # the maintainer's to-do before a data release
+	.venv/bin/python -m dashboard.review
+
+lint: | .venv/bin/python
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: | .venv/bin/python
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
 
 check:
 	.venv/bin/python -m dashboard.build --check

@@ -23,14 +23,27 @@ if ov.partial_line:
 st.subheader("Start here")
 cols = st.columns(4)
 start = {"instrument": DEFAULT_INSTRUMENT, "as_of": str(as_of)}
-cols[0].page_link("pages/1_World_map.py", label="Who joined what: world map", icon=":material/public:",
-                  query_params=start)
-cols[1].page_link("pages/2_Entry_into_force.py", label="Is the AI treaty in force yet?", icon=":material/hourglass_top:",
-                  query_params=start)
-cols[2].page_link("pages/3_Binding_vs_voluntary.py", label="Binding or voluntary?", icon=":material/balance:",
-                  query_params={"as_of": str(as_of)})
-cols[3].page_link("pages/4_Corporate_stances.py", label="Which companies signed?", icon=":material/domain:",
-                  query_params={"as_of": str(as_of)})
+cols[0].page_link(
+    "pages/1_World_map.py", label="Who joined what: world map", icon=":material/public:", query_params=start
+)
+cols[1].page_link(
+    "pages/2_Entry_into_force.py",
+    label="Is the AI treaty in force yet?",
+    icon=":material/hourglass_top:",
+    query_params=start,
+)
+cols[2].page_link(
+    "pages/3_Binding_vs_voluntary.py",
+    label="Binding or voluntary?",
+    icon=":material/balance:",
+    query_params={"as_of": str(as_of)},
+)
+cols[3].page_link(
+    "pages/4_Corporate_stances.py",
+    label="Which companies signed?",
+    icon=":material/domain:",
+    query_params={"as_of": str(as_of)},
+)
 
 if ov.coming is not None:
     st.subheader("Coming up")

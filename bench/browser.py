@@ -19,12 +19,18 @@ import shutil
 import time
 
 from playwright.sync_api import sync_playwright
-
-from bench.common import SHARED_LINK, log, summary
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from bench.common import SHARED_LINK, log, summary
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 DECK = '[data-testid="stDeckGlJsonChart"] canvas'
 PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DATAFRAME = '[data-testid="stDataFrame"]'
@@ -77,7 +83,9 @@ VISIBLE_JS = """([sel, title]) => {
   return (r.width > 0 && r.height > 0) ? performance.now() : false;
 }"""
 IDLE_JS = """() => document.querySelector('[data-testid="stStatusWidget"]') ? false : performance.now()"""
-TWO_FRAMES_JS = """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"""
+TWO_FRAMES_JS = (
+    """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"""
+)
 HTTP_JS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
@@ -115,7 +123,7 @@ class Meter:
                 kind = m.WhichOneof("type")
                 if kind == "script_finished" and m.script_finished != EARLY:
                     self.finished += 1
-            except Exception:  # noqa: BLE001
+            except Exception:
                 kind = "?"
         self.frames.append((d, len(b), kind))
 
@@ -134,8 +142,11 @@ class Meter:
 
     def bytes_since(self, i0: int) -> dict:
         fr = self.frames[i0:]
-        return {"in": sum(n for d, n, _ in fr if d == "in"), "out": sum(n for d, n, _ in fr if d == "out"),
-                "frames": len(fr)}
+        return {
+            "in": sum(n for d, n, _ in fr if d == "in"),
+            "out": sum(n for d, n, _ in fr if d == "out"),
+            "frames": len(fr),
+        }
 
 
 class Browser:
@@ -177,7 +188,7 @@ def _wait_done(page, m: Meter, n0: int, timeout: float = 90) -> float:
         page.wait_for_timeout(5)
     try:
         page.wait_for_function(IDLE_JS, polling="raf", timeout=timeout * 1000)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise Stuck(f"status widget still shown {timeout:.0f} s after script_finished; {_status_text(page)}") from exc
     return page.evaluate(TWO_FRAMES_JS)
 
@@ -189,7 +200,7 @@ def _status_text(page) -> str:
         stamp = int(time.time())
         page.screenshot(path=f"/tmp/bench-stuck-{stamp}.png")
         return f"status widget text {txt!r}; screenshot /tmp/bench-stuck-{stamp}.png"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"(could not read the page: {exc})"[:200]
 
 
@@ -207,8 +218,14 @@ def page_load(br: Browser, base: str, path: str, title: str | None, sel: str) ->
         ws = m.bytes_since(0)
         errors = page.locator('[data-testid="stException"]').count()
         complete = max(visible, http["geojson_end"] or 0)
-        return {"visible_ms": visible, "done_ms": done, "complete_ms": complete, "http": http, "ws": ws,
-                "exceptions": errors}
+        return {
+            "visible_ms": visible,
+            "done_ms": done,
+            "complete_ms": complete,
+            "http": http,
+            "ws": ws,
+            "exceptions": errors,
+        }
     finally:
         ctx.close()
 
@@ -233,20 +250,24 @@ def navigation(br: Browser, base: str, rounds: int) -> dict:
                 try:
                     link = page.locator('[data-testid="stSidebar"] a', has_text=label).first
                     link.click()
-                    vis = page.wait_for_function(VISIBLE_JS, arg=[sel, title], polling="raf",
-                                                 timeout=120000).json_value()
+                    vis = page.wait_for_function(
+                        VISIBLE_JS, arg=[sel, title], polling="raf", timeout=120000
+                    ).json_value()
                     t0 = page.evaluate("window.__lastPointer")
                     _wait_done(page, m, n0)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     failures.append(f"{key}: {exc}"[:400])
                     continue
                 per.setdefault(key, []).append(vis - t0)
                 ws_bytes.setdefault(key, []).append(m.bytes_since(f0)["in"])
         finally:
             ctx.close()
-    return {"per_page_ms": {k: summary(v) for k, v in per.items()},
-            "all_ms": summary([x for v in per.values() for x in v]),
-            "ws_in_bytes": {k: summary(v) for k, v in ws_bytes.items()}, "failures": failures}
+    return {
+        "per_page_ms": {k: summary(v) for k, v in per.items()},
+        "all_ms": summary([x for v in per.values() for x in v]),
+        "ws_in_bytes": {k: summary(v) for k, v in ws_bytes.items()},
+        "failures": failures,
+    }
 
 
 def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]) -> dict:
@@ -267,7 +288,7 @@ def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]
                 page.keyboard.type(label)
                 page.get_by_role("option", name=label, exact=True).click()
                 end = _wait_done(page, m, n0)
-            except Exception as exc:  # noqa: BLE001 - counted, and the next change goes on
+            except Exception as exc:
                 failures.append(f"{label}: {exc}"[:400])
                 page.keyboard.press("Escape")
                 continue
@@ -285,8 +306,15 @@ def interaction(br: Browser, base: str, path: str, title: str, labels: list[str]
         page.screenshot(path="/tmp/bench-interaction-last.png")
     finally:
         ctx.close()
-    return {"ms": summary(times), "to_script_finished_ms": summary(server), "ws_in_bytes": summary(ws_in), "ws_out_bytes": summary(ws_out),
-            "exceptions": errors, "changes": len(labels), "failures": failures}
+    return {
+        "ms": summary(times),
+        "to_script_finished_ms": summary(server),
+        "ws_in_bytes": summary(ws_in),
+        "ws_out_bytes": summary(ws_out),
+        "exceptions": errors,
+        "changes": len(labels),
+        "failures": failures,
+    }
 
 
 def concurrent_open(br: Browser, base: str, n: int = 5) -> dict:
@@ -298,8 +326,9 @@ def concurrent_open(br: Browser, base: str, n: int = 5) -> dict:
         t = time.monotonic()
         for p in pages:
             p.goto(base + path, wait_until="commit")
-        vis = [p.wait_for_function(VISIBLE_JS, arg=[sel, title], polling="raf", timeout=180000).json_value()
-               for p in pages]
+        vis = [
+            p.wait_for_function(VISIBLE_JS, arg=[sel, title], polling="raf", timeout=180000).json_value() for p in pages
+        ]
         wall = (time.monotonic() - t) * 1000
         errors = sum(p.locator('[data-testid="stException"]').count() for p in pages)
         return {"visible_ms": summary(vis), "wall_ms": wall, "exceptions": errors}
@@ -313,7 +342,7 @@ def loads(br: Browser, base: str, path: str, title, sel, n: int, label: str) -> 
     for i in range(n):
         try:
             runs.append(page_load(br, base, path, title, sel))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log(f"  load {label} #{i} failed: {exc}")
             runs.append({"error": str(exc)[:300]})
     ok = [r for r in runs if "error" not in r]

@@ -57,8 +57,15 @@ def pct(xs, q: float):
 
 def summary(xs) -> dict:
     xs = [x for x in xs if x is not None]
-    return {"n": len(xs), "median": median(xs), "p50": pct(xs, 50), "p95": pct(xs, 95),
-            "min": min(xs) if xs else None, "max": max(xs) if xs else None, "raw": [round(x, 2) for x in xs]}
+    return {
+        "n": len(xs),
+        "median": median(xs),
+        "p50": pct(xs, 50),
+        "p95": pct(xs, 95),
+        "min": min(xs) if xs else None,
+        "max": max(xs) if xs else None,
+        "raw": [round(x, 2) for x in xs],
+    }
 
 
 def log(*a) -> None:
@@ -66,6 +73,7 @@ def log(*a) -> None:
 
 
 # ---------------------------------------------------------------- process memory (no psutil needed)
+
 
 def _children(pid: int) -> list[int]:
     kids = []
@@ -105,16 +113,17 @@ def rss_tree_mb(pid: int) -> float | None:
 
 # ---------------------------------------------------------------- servers
 
+
 class Server(servers.Server):
     """tests/servers.py's server (own process group, loopback, ready when /_stcore/health says ok), with PYTHONPATH
     set (the floor apps run from a temp dir) and the memory of its process tree."""
 
-    def __init__(self, script: str, cwd: Path, env: dict | None = None, name: str = "app",
-                 profile_to: str | None = None):
+    def __init__(
+        self, script: str, cwd: Path, env: dict | None = None, name: str = "app", profile_to: str | None = None
+    ):
         # profile_to: run it under bench.profserver (cProfile, SIGUSR1 dumps).
         launcher = [PY, "-m", "bench.profserver", profile_to, "--", "streamlit"] if profile_to else servers.STREAMLIT
-        super().__init__(script, cwd, {"PYTHONPATH": str(ROOT), **(env or {})}, name=f"bench-{name}",
-                         launcher=launcher)
+        super().__init__(script, cwd, {"PYTHONPATH": str(ROOT), **(env or {})}, name=f"bench-{name}", launcher=launcher)
 
     def rss_mb(self) -> float | None:
         return rss_tree_mb(self.proc.pid) if self.proc else None
@@ -138,22 +147,41 @@ def pstats_top(path: str, per: float, n: int = 20, unit: str = "rerun") -> list[
     import pstats
 
     st = pstats.Stats(path).stats
-    skip = ("selectors.py", "base_events.py", "events.py", "threading.py", "{method 'poll'", "<frozen",
-            "{built-in method builtins.exec}", "{method 'run' of '_contextvars")
+    skip = (
+        "selectors.py",
+        "base_events.py",
+        "events.py",
+        "threading.py",
+        "{method 'poll'",
+        "<frozen",
+        "{built-in method builtins.exec}",
+        "{method 'run' of '_contextvars",
+    )
     rows = []
     for (f, line, fn), v in st.items():
         label = f"{fn} ({f.split('site-packages/')[-1].replace(str(ROOT) + '/', '')}:{line})"
         if any(x in label for x in skip):
             continue
-        rows.append({"function": label, f"cum_ms_per_{unit}": round(v[3] * 1000 / per, 1),
-                     f"self_ms_per_{unit}": round(v[2] * 1000 / per, 1), "calls": v[1]})
+        rows.append(
+            {
+                "function": label,
+                f"cum_ms_per_{unit}": round(v[3] * 1000 / per, 1),
+                f"self_ms_per_{unit}": round(v[2] * 1000 / per, 1),
+                "calls": v[1],
+            }
+        )
     return sorted(rows, key=lambda r: -r[f"cum_ms_per_{unit}"])[:n]
 
 
 # ---------------------------------------------------------------- floors
 
-FLOOR_SCRIPTS = {"empty": "empty.py", "deck_only": "deck_only.py", "plotly_only": "plotly_only.py",
-                 "naive_peer": "naive_peer.py", "deck_select": "deck_select.py"}
+FLOOR_SCRIPTS = {
+    "empty": "empty.py",
+    "deck_only": "deck_only.py",
+    "plotly_only": "plotly_only.py",
+    "naive_peer": "naive_peer.py",
+    "deck_select": "deck_select.py",
+}
 
 
 def prepare_floor_data(db: Path, out: Path) -> dict:
@@ -168,18 +196,24 @@ os.environ["ATLAS_DB"] = {str(db)!r}
 from datetime import date
 from dashboard import facts, queries
 rel = queries.current_release()
-as_of = date.fromisoformat({SHARED_LINK['as_of']!r})
-st = facts.statuses(rel, {SHARED_LINK['instrument']!r}, as_of)
+as_of = date.fromisoformat({SHARED_LINK["as_of"]!r})
+st = facts.statuses(rel, {SHARED_LINK["instrument"]!r}, as_of)
 inst = queries.instruments(rel)
 from dashboard import status
 labels = dict(status.SELECTIONS) | dict(zip(inst["instrument_id"], inst["short_name"]))
 by_sel = {{k: facts.statuses(rel, k, as_of) for k in labels}}
 pickle.dump({{"statuses": st, "instruments": inst, "as_of": as_of, "labels": labels, "by_selection": by_sel,
-             "default": {SHARED_LINK['instrument']!r}}}, open({str(out)!r}, "wb"))
+             "default": {SHARED_LINK["instrument"]!r}}}, open({str(out)!r}, "wb"))
 print(json.dumps({{"statuses_rows": len(st), "instruments_rows": len(inst)}}))
 """
-    r = subprocess.run([PY, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                       capture_output=True, text=True, check=True)
+    r = subprocess.run(
+        [PY, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -200,5 +234,6 @@ def floor_dir(db: Path):
 
 
 def floor_server(d: Path, name: str, db: Path) -> Server:
-    return Server(FLOOR_SCRIPTS[name], d, {"ATLAS_DB": str(db), "BENCH_FLOOR_DATA": str(d / "floor_data.pkl")},
-                  name=name)
+    return Server(
+        FLOOR_SCRIPTS[name], d, {"ATLAS_DB": str(db), "BENCH_FLOOR_DATA": str(d / "floor_data.pkl")}, name=name
+    )

@@ -19,13 +19,17 @@ import time
 
 from bench import common as C
 
-CASES = [("new-delhi-declaration", "png"), ("new-delhi-declaration", "svg"), ("new-delhi-declaration", "gif"),
-         ("voluntary", "gif")]  # the largest instrument map (91 endorsers); the longest time-lapse (every voluntary act)
+CASES = [
+    ("new-delhi-declaration", "png"),
+    ("new-delhi-declaration", "svg"),
+    ("new-delhi-declaration", "gif"),
+    ("voluntary", "gif"),
+]  # the largest instrument map (91 endorsers); the longest time-lapse (every voluntary act)
 
 
 def child(selection: str, fmt: str, runs: int) -> dict:
     logging.disable(logging.WARNING)
-    from dashboard import queries
+    from dashboard import facts, queries
     from dashboard.views import mapexport
 
     rel = queries.current_release()
@@ -45,8 +49,16 @@ def child(selection: str, fmt: str, runs: int) -> dict:
     make(rel, selection, info["as_of"], url)
     hit = time.perf_counter() - t
     frames = len(facts.timelapse(rel, selection, info["as_of"])) if fmt == "gif" else 1
-    return {"selection": selection, "format": fmt, "first_ms": first * 1000, "later_ms": statistics.median(later) * 1000,
-            "hit_us": hit * 1e6, "bytes": len(data), "frames": frames, "release": rel.location.rsplit("/", 1)[-1]}
+    return {
+        "selection": selection,
+        "format": fmt,
+        "first_ms": first * 1000,
+        "later_ms": statistics.median(later) * 1000,
+        "hit_us": hit * 1e6,
+        "bytes": len(data),
+        "frames": frames,
+        "release": rel.location.rsplit("/", 1)[-1],
+    }
 
 
 def main() -> None:
@@ -59,15 +71,22 @@ def main() -> None:
         return
     rows = []
     for sel, fmt in CASES:
-        out = subprocess.run([C.PY, "-m", "bench.images", "--runs", str(a.runs), "--child", sel, fmt], cwd=C.ROOT,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [C.PY, "-m", "bench.images", "--runs", str(a.runs), "--child", sel, fmt],
+            cwd=C.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"release {rows[0]['release']}, {a.runs} later runs per figure\n")
     print("| map | format | frames | first click (ms) | later click, median (ms) | memo hit (µs) | size (KB) |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['selection']} | {r['format'].upper()} | {r['frames']} | {r['first_ms']:.0f} | "
-              f"{r['later_ms']:.0f} | {r['hit_us']:.0f} | {r['bytes'] / 1024:.0f} |")
+        print(
+            f"| {r['selection']} | {r['format'].upper()} | {r['frames']} | {r['first_ms']:.0f} | "
+            f"{r['later_ms']:.0f} | {r['hit_us']:.0f} | {r['bytes'] / 1024:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ def stop(cdp, top: int = 15) -> dict:
     def topn(d):
         return [(k, round(v / 1000, 1)) for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
 
-    return {"wall_ms": round(wall, 1), "idle_ms": round(idle, 1), "self_top": topn(by_fn),
-            "by_script_top": topn(by_file),
-            "inclusive_top": topn({k: v for k, v in total_us.items() if not k.startswith("(root)")})}
+    return {
+        "wall_ms": round(wall, 1),
+        "idle_ms": round(idle, 1),
+        "self_top": topn(by_fn),
+        "by_script_top": topn(by_file),
+        "inclusive_top": topn({k: v for k, v in total_us.items() if not k.startswith("(root)")}),
+    }

@@ -17,8 +17,17 @@ import time
 from tests.servers import Session, open_stream
 
 
-async def run_session(port: int, page_name: str, query: str, reruns: int, think: tuple[float, float],
-                      rng: random.Random, out: dict, start_delay: float = 0.0, fragments: bool = True) -> None:
+async def run_session(
+    port: int,
+    page_name: str,
+    query: str,
+    reruns: int,
+    think: tuple[float, float],
+    rng: random.Random,
+    out: dict,
+    start_delay: float = 0.0,
+    fragments: bool = True,
+) -> None:
     await asyncio.sleep(start_delay)
     s = Session(port, page_name, query, fragments=fragments)
     try:
@@ -39,19 +48,34 @@ async def run_session(port: int, page_name: str, query: str, reruns: int, think:
         out["fragment_reruns"] += s.fragment_runs
         if s.exceptions:
             out["failures"].append(f"{s.exceptions} exception element(s)")
-    except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the wave
+    except Exception as exc:
         out["failures"].append(f"{type(exc).__name__}: {exc}"[:200])
     finally:
         out["sessions_done"] += 1
 
 
-async def wave(port: int, n: int, reruns: int, think: tuple[float, float], ramp_s: float, rss=None,
-               page_name: str = "World_map", query: str = "instrument=cets-225&as_of=2026-06-30",
-               seed: int = 0, fragments: bool = True) -> dict:
+async def wave(
+    port: int,
+    n: int,
+    reruns: int,
+    think: tuple[float, float],
+    ramp_s: float,
+    rss=None,
+    page_name: str = "World_map",
+    query: str = "instrument=cets-225&as_of=2026-06-30",
+    seed: int = 0,
+    fragments: bool = True,
+) -> dict:
     """n concurrent sessions (connects spread over ramp_s); samples RSS every 0.2 s while they run. With
     fragments=False, widget changes rerun the whole page even where the page wraps them in a fragment."""
-    out = {"initial_ms": [], "rerun_ms": [], "rerun_bytes": [], "failures": [], "sessions_done": 0,
-           "fragment_reruns": 0}
+    out = {
+        "initial_ms": [],
+        "rerun_ms": [],
+        "rerun_bytes": [],
+        "failures": [],
+        "sessions_done": 0,
+        "fragment_reruns": 0,
+    }
     peak = [rss() if rss else None]
 
     async def sampler():
@@ -64,10 +88,22 @@ async def wave(port: int, n: int, reruns: int, think: tuple[float, float], ramp_
     samp = asyncio.create_task(sampler())
     t = time.perf_counter()
     rng = random.Random(seed)
-    await asyncio.gather(*[
-        run_session(port, page_name, query, reruns, think, random.Random(rng.random()), out, ramp_s * i / max(n, 1),
-                    fragments)
-        for i in range(n)])
+    await asyncio.gather(
+        *[
+            run_session(
+                port,
+                page_name,
+                query,
+                reruns,
+                think,
+                random.Random(rng.random()),
+                out,
+                ramp_s * i / max(n, 1),
+                fragments,
+            )
+            for i in range(n)
+        ]
+    )
     out["wall_s"] = time.perf_counter() - t
     samp.cancel()
     out["rss_peak_mb"] = peak[0]

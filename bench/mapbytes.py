@@ -37,10 +37,16 @@ async def measure(port: int) -> dict:
     sizes = sorted(per.values())
     q95 = sizes[min(len(sizes) - 1, round(0.95 * (len(sizes) - 1)))]
     top = sorted(per.items(), key=lambda kv: -kv[1])[:5]
-    return {"selections": len(per), "bytes_p50": statistics.median(sizes), "bytes_p95": q95, "bytes_max": sizes[-1],
-            "largest": [{"selection": k, "bytes": v, "rerun_ms": round(ms[k], 1)} for k, v in top],
-            "rerun_ms_p50": round(statistics.median(ms.values()), 1), "exceptions": s.exceptions,
-            "target_p95_bytes": 50_000}
+    return {
+        "selections": len(per),
+        "bytes_p50": statistics.median(sizes),
+        "bytes_p95": q95,
+        "bytes_max": sizes[-1],
+        "largest": [{"selection": k, "bytes": v, "rerun_ms": round(ms[k], 1)} for k, v in top],
+        "rerun_ms_p50": round(statistics.median(ms.values()), 1),
+        "exceptions": s.exceptions,
+        "target_p95_bytes": 50_000,
+    }
 
 
 def main() -> int:

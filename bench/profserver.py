@@ -7,6 +7,7 @@ costs (what a rerun costs beyond the script itself: serialisation, websocket, se
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import os
 import pstats
@@ -17,7 +18,7 @@ import threading
 
 def main() -> None:
     out = sys.argv[1]
-    args = sys.argv[sys.argv.index("--") + 1:]
+    args = sys.argv[sys.argv.index("--") + 1 :]
     profs: list[cProfile.Profile] = []
     lock = threading.Lock()
     main_prof = cProfile.Profile()
@@ -43,10 +44,8 @@ def main() -> None:
         st = pstats.Stats(main_prof)
         with lock:
             for p in profs:
-                try:
+                with contextlib.suppress(Exception):
                     st.add(p)
-                except Exception:  # noqa: BLE001 - a profiler still running in a live thread
-                    pass
         st.dump_stats(out + ".tmp")
         os.replace(out + ".tmp", out)
 

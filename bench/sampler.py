@@ -31,7 +31,7 @@ class Sampler:
         self._stop = threading.Event()
         self._t: threading.Thread | None = None
 
-    def start(self) -> "Sampler":
+    def start(self) -> Sampler:
         self._t = threading.Thread(target=self._loop, name="bench-sampler", daemon=True)
         self._t.start()
         return self
@@ -66,10 +66,17 @@ class Sampler:
 
         def top(d, filt=None):
             rows = [(k, v) for k, v in d.items() if not any(s in k for s in skip) and (filt is None or filt(k))]
-            return [{"function": k, "ms_per_run": round(v * 1000 / runs, 1)}
-                    for k, v in sorted(rows, key=lambda kv: -kv[1])[:n]]
+            return [
+                {"function": k, "ms_per_run": round(v * 1000 / runs, 1)}
+                for k, v in sorted(rows, key=lambda kv: -kv[1])[:n]
+            ]
 
-        return {"runs": runs, "sampled_ms_per_run": round(self.total_s * 1000 / runs, 1),
-                "inclusive": top(self.incl_s), "self": top(self.self_s),
-                "inclusive_app": top(self.incl_s, lambda k: k.split("(")[-1].startswith(("dashboard/", "pages/",
-                                                                                           "streamlit_app.py")))}
+        return {
+            "runs": runs,
+            "sampled_ms_per_run": round(self.total_s * 1000 / runs, 1),
+            "inclusive": top(self.incl_s),
+            "self": top(self.self_s),
+            "inclusive_app": top(
+                self.incl_s, lambda k: k.split("(")[-1].startswith(("dashboard/", "pages/", "streamlit_app.py"))
+            ),
+        }

@@ -34,11 +34,18 @@ def main(argv=None) -> int:
     ap.add_argument("--page", required=True, help="page path relative to the repo root, or an absolute script")
     ap.add_argument("--warm", type=int, default=10)
     ap.add_argument("--query", default="", help="URL query string for every run, e.g. instrument=cets-225")
-    ap.add_argument("--profile", action="store_true",
-                    help="sample the script thread during the warm runs and add the top costs, ms per run")
-    ap.add_argument("--deadline", type=float, default=0,
-                    help="seconds: if the process is still running then, print what it has (timed_out, with a "
-                         "sampled profile of its last 20 s) and exit")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the script thread during the warm runs and add the top costs, ms per run",
+    )
+    ap.add_argument(
+        "--deadline",
+        type=float,
+        default=0,
+        help="seconds: if the process is still running then, print what it has (timed_out, with a "
+        "sampled profile of its last 20 s) and exit",
+    )
     args = ap.parse_args(argv)
     os.environ["ATLAS_DB"] = args.db
     warnings.filterwarnings("ignore")
@@ -106,6 +113,7 @@ def main(argv=None) -> int:
     smp = None
     if args.profile:
         from bench.sampler import Sampler
+
         smp = Sampler().start()
     for _ in range(args.warm):
         at = new_app()

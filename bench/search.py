@@ -22,12 +22,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import common as C
+from bench import common as C  # noqa: E402 - after the sys.path line above
 
 # Issue 12's examples, typos, ambiguous words, junk and a hostile 10,000-character string.
-QUERIES = ["Kenia", "USA", "U.S.", "United States", "America", "UK", "Britain", "Türkiye", "Turkey", "225",
-           "CETS 225", "78/265", "79/62", "EO 14179", "openai", "Open AI", "Seoul", "hiroshima", "united",
-           "antropic", "qwertyuiop", "x" * 10_000, "\u202eKenya\u202c"]
+QUERIES = [
+    "Kenia",
+    "USA",
+    "U.S.",
+    "United States",
+    "America",
+    "UK",
+    "Britain",
+    "Türkiye",
+    "Turkey",
+    "225",
+    "CETS 225",
+    "78/265",
+    "79/62",
+    "EO 14179",
+    "openai",
+    "Open AI",
+    "Seoul",
+    "hiroshima",
+    "united",
+    "antropic",
+    "qwertyuiop",
+    "x" * 10_000,
+    "\u202eKenya\u202c",
+]
 
 
 def measure(db: Path, reps: int) -> dict:
@@ -49,15 +71,25 @@ def measure(db: Path, reps: int) -> dict:
             search.search(index, q)
             xs.append((time.perf_counter() - t) * 1000)
         every += xs
-        per[q if len(q) <= 30 else f"{q[:10]}... ({len(q)} chars)"] = {"p50": round(C.median(xs), 2),
-                                                                       "p95": round(C.pct(xs, 95), 2)}
+        per[q if len(q) <= 30 else f"{q[:10]}... ({len(q)} chars)"] = {
+            "p50": round(C.median(xs), 2),
+            "p95": round(C.pct(xs, 95), 2),
+        }
     searchview.hits(rel, "Kenia")  # builds searchview's own index and memoises the hits
     t = time.perf_counter()
     searchview.hits(rel, "Kenia")
     memo_ms = (time.perf_counter() - t) * 1000
-    return {"db": db.name, "entries": len(index), "fuzzy_keys": len(index.keys), "build_ms": round(build_ms, 1),
-            "all_p50_ms": round(C.median(every), 2), "all_p95_ms": round(C.pct(every, 95), 2),
-            "max_ms": round(max(every), 2), "memoised_hit_ms": round(memo_ms, 3), "queries": per}
+    return {
+        "db": db.name,
+        "entries": len(index),
+        "fuzzy_keys": len(index.keys),
+        "build_ms": round(build_ms, 1),
+        "all_p50_ms": round(C.median(every), 2),
+        "all_p95_ms": round(C.pct(every, 95), 2),
+        "max_ms": round(max(every), 2),
+        "memoised_hit_ms": round(memo_ms, 3),
+        "queries": per,
+    }
 
 
 PAGE_QUERIES = ["Seoul", "united", "hiroshima", "Kenia x", "republic", "the", "act", "guinea", "paris", "declaration"]
@@ -82,8 +114,11 @@ def page_reruns(db: Path) -> dict:
         at.text_input(key="search-sidebar").input(q).run()
         typed.append((time.perf_counter() - t) * 1000)
         at.text_input(key="search-sidebar").input("").run()
-    return {"empty_box_p50_ms": round(C.median(empty), 1), "new_query_p50_ms": round(C.median(typed), 1),
-            "new_query_max_ms": round(max(typed), 1)}
+    return {
+        "empty_box_p50_ms": round(C.median(empty), 1),
+        "new_query_p50_ms": round(C.median(typed), 1),
+        "new_query_max_ms": round(max(typed), 1),
+    }
 
 
 def main(argv=None) -> int:

@@ -26,13 +26,11 @@ import argparse
 import os
 import secrets
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from dashboard import changelog, config, feeds, integrity, publish
+from dashboard import config, feeds, integrity, publish
 from dashboard.publish import (  # noqa: F401 - the build's public API, used by the app's tools and tests
     DEFAULT_GRACE_MINUTES,
     DEFAULT_LOCK_TIMEOUT,
@@ -42,7 +40,8 @@ from dashboard.publish import (  # noqa: F401 - the build's public API, used by 
     served_release,
     verify,
 )
-from dashboard.sourcefiles import Problem, Sources
+from dashboard.release import write_release
+from dashboard.sourcefiles import Problem
 from dashboard.validate import load_sources
 
 
@@ -80,101 +79,17 @@ def _previous_digest(current: Path | None) -> str | None:
         return None
 
 
-def _participants(src: Sources) -> pd.DataFrame:
-    st = src.tables["states"].copy()
-    orgs = src.tables["organisations"]
-    if len(orgs):
-        o = pd.DataFrame({
-            "participant_id": orgs["participant_id"], "name": orgs["name"], "official_name": orgs["name"],
-            "kind": "organisation", "iso2": None, "un_member": False, "region": orgs["region"], "subregion": None,
-            "lon": None, "lat": None, "source_url": orgs["source_url"],
-        })
-        st = pd.concat([st, o], ignore_index=True)
-    mem = src.tables["memberships"]
-    for bloc in config.BLOCS:
-        current = set()
-        if len(mem):
-            m = mem[mem["bloc"] == bloc]
-            for r in m.itertuples():
-                joined_ok = r.joined_on is None or pd.isna(r.joined_on) or r.joined_on <= src.as_of
-                left_ok = r.left_on is None or pd.isna(r.left_on) or r.left_on > src.as_of
-                if joined_ok and left_ok:
-                    current.add(r.participant_id)
-        st[f"{bloc}_member"] = st["participant_id"].isin(current)
-    cols = ["participant_id", "name", "official_name", "kind", "iso2", "un_member", "region", "subregion", "lon", "lat",
-            *[f"{b}_member" for b in config.BLOCS], "source_url"]
-    return st[cols]
-
-
-def _frame(src: Sources, table: str, columns: list[str]) -> pd.DataFrame:
-    df = src.tables[table]
-    if not len(df):
-        return pd.DataFrame(columns=columns)
-    out = df.rename(columns={"_file": "source_file", "_row": "source_row"})
-    return out[columns]
-
-
-def write_release(src: Sources, path: Path, previous: Path | None = None) -> integrity.Digest:
-    """Create the DuckDB file at `path` (which must not exist) from validated sources, with its changelog against
-    the `previous` release; returns its content digest (also stored in dataset.content_sha256)."""
-    schema = (config.ROOT / "dashboard" / "schema.sql").read_text()
-    views = (config.ROOT / "dashboard" / "views.sql").read_text()
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(schema)
-        built_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-        con.execute(
-            "INSERT INTO dataset (version, as_of, built_at, schema_version, source_digest, duckdb_version) "
-            "VALUES ($version, $as_of, $built_at, $schema, $digest, $duckdb)",
-            {"version": src.version, "as_of": src.as_of, "built_at": built_at, "schema": config.SCHEMA_VERSION,
-             "digest": src.digest, "duckdb": duckdb.__version__},
-        )
-        files = pd.DataFrame(src.files)[["path", "table_name", "rows", "sha256", "title", "producer", "licence",
-                                         "accessed", "notes"]]
-        tables = {
-            "source_files": files,
-            "participants": _participants(src),
-            "memberships": _frame(src, "memberships", list(_cols("memberships"))),
-            "instruments": _frame(src, "instruments", list(_cols("instruments"))),
-            "actions": _with_id(_frame(src, "actions", [*_cols("actions"), "source_file", "source_row"]), "action_id"),
-            "companies": _frame(src, "companies", list(_cols("companies"))),
-            "stances": _with_id(_frame(src, "stances", [*_cols("stances"), "source_file", "source_row"]), "stance_id"),
-            "events": _with_id(_frame(src, "events", list(_cols("events"))), "event_id"),
-            "counts": _frame(src, "counts", list(_cols("counts"))),
-        }
-        for name, df in tables.items():
-            con.register("incoming", df)
-            cols = ", ".join(f'"{c}"' for c in df.columns)
-            # Table and column names come from our own constants, never from the data.
-            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM incoming")  # noqa: S608
-            con.unregister("incoming")
-        con.execute(views)
-        changelog.record_into(con, previous, src.version, src.as_of)
-        digest = integrity.compute(con)  # last: everything else is written
-        con.execute(f"UPDATE dataset SET {integrity.DIGEST_COLUMN} = $d", {"d": digest.content})  # noqa: S608
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return digest
-
-
-def _cols(table: str) -> tuple[str, ...]:
-    from dashboard.validate import TABLES
-
-    return tuple(TABLES[table]["columns"])
-
-
-def _with_id(df: pd.DataFrame, id_col: str) -> pd.DataFrame:
-    sort = [c for c in ("instrument_id", "participant_id", "company_id", "action_date", "stance_date", "event_date",
-                        "source_file", "source_row") if c in df.columns]
-    df = df.sort_values(sort, kind="stable").reset_index(drop=True)
-    df.insert(0, id_col, range(1, len(df) + 1))
-    return df
-
-
-def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allow_shrink: bool = False,
-          keep: int = 2, force: bool = False, grace_minutes: float = DEFAULT_GRACE_MINUTES,
-          lock_timeout: float = DEFAULT_LOCK_TIMEOUT, feeds_dir: Path | None = None) -> tuple[Path, bool]:
+def build(
+    sources_dir: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    allow_shrink: bool = False,
+    keep: int = 2,
+    force: bool = False,
+    grace_minutes: float = DEFAULT_GRACE_MINUTES,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    feeds_dir: Path | None = None,
+) -> tuple[Path, bool]:
     """Validate and publish. Returns (served release path, whether a new release was written). The Atom feeds of
     the changelog go to `feeds_dir` (default: static/feeds/ when publishing into the app's own data/)."""
     sources_dir = Path(sources_dir or config.SOURCES_DIR)
@@ -182,8 +97,9 @@ def build(sources_dir: Path | None = None, data_dir: Path | None = None, *, allo
     if feeds_dir is None and data_dir.resolve() == config.DATA_DIR.resolve():
         feeds_dir = config.FEEDS_DIR
     with build_lock(data_dir, lock_timeout):
-        path, wrote = _build_locked(sources_dir, data_dir, allow_shrink=allow_shrink, keep=keep, force=force,
-                                    grace=grace_minutes * 60)
+        path, wrote = _build_locked(
+            sources_dir, data_dir, allow_shrink=allow_shrink, keep=keep, force=force, grace=grace_minutes * 60
+        )
         if wrote and feeds_dir is not None:
             feeds.write_feeds(path, Path(feeds_dir))
         return path, wrote
@@ -193,13 +109,16 @@ def _warn(msg: str) -> None:
     print(f"warning: {msg}", file=sys.stderr, flush=True)
 
 
-def _build_locked(sources_dir: Path, data_dir: Path, *, allow_shrink: bool, keep: int, force: bool,
-                  grace: float) -> tuple[Path, bool]:
+def _build_locked(
+    sources_dir: Path, data_dir: Path, *, allow_shrink: bool, keep: int, force: bool, grace: float
+) -> tuple[Path, bool]:
     current, problem = served_release(data_dir)
     if problem:
         if os.path.lexists(data_dir / config.POINTER_NAME):
-            _warn(f"the served release cannot be used: {problem}; a new release will be published from the sources"
-                  + (" (the shrink guard has no previous release to compare with)" if current else ""))
+            _warn(
+                f"the served release cannot be used: {problem}; a new release will be published from the sources"
+                + (" (the shrink guard has no previous release to compare with)" if current else "")
+            )
         current_ok = None
     else:
         current_ok = current
@@ -251,19 +170,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, default=None, help="source directory (default data/sources)")
     ap.add_argument("--data-dir", type=Path, default=None, help="where releases/ and CURRENT live (default data/)")
     ap.add_argument("--check", action="store_true", help="validate only; write nothing")
-    ap.add_argument("--verify", action="store_true",
-                    help="check the served release (pointer, file, schema, content digest and its record) as the app "
-                         "does; write nothing; exit 1 on any problem")
-    ap.add_argument("--allow-shrink", action="store_true", help="accept files that lost many rows since the last release")
+    ap.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the served release (pointer, file, schema, content digest and its record) as the app "
+        "does; write nothing; exit 1 on any problem",
+    )
+    ap.add_argument(
+        "--allow-shrink", action="store_true", help="accept files that lost many rows since the last release"
+    )
     ap.add_argument("--keep", type=int, default=2, help="release files to keep, the served one included (default 2)")
-    ap.add_argument("--grace", type=float, default=DEFAULT_GRACE_MINUTES, metavar="MINUTES",
-                    help="also keep releases that stopped being served less than this long ago, whatever --keep says "
-                         f"(default {DEFAULT_GRACE_MINUTES:g}; 0 when no server reads this data dir)")
-    ap.add_argument("--feeds-dir", type=Path, default=None,
-                    help="where the Atom feeds go (default static/feeds/ when publishing into data/)")
-    ap.add_argument("--lock-timeout", type=float, default=DEFAULT_LOCK_TIMEOUT, metavar="SECONDS",
-                    help="how long to wait for another build of the same data dir to finish "
-                         f"(default {DEFAULT_LOCK_TIMEOUT:g}; 0: give up at once)")
+    ap.add_argument(
+        "--grace",
+        type=float,
+        default=DEFAULT_GRACE_MINUTES,
+        metavar="MINUTES",
+        help="also keep releases that stopped being served less than this long ago, whatever --keep says "
+        f"(default {DEFAULT_GRACE_MINUTES:g}; 0 when no server reads this data dir)",
+    )
+    ap.add_argument(
+        "--feeds-dir",
+        type=Path,
+        default=None,
+        help="where the Atom feeds go (default static/feeds/ when publishing into data/)",
+    )
+    ap.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=DEFAULT_LOCK_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for another build of the same data dir to finish "
+        f"(default {DEFAULT_LOCK_TIMEOUT:g}; 0: give up at once)",
+    )
     ap.add_argument("--force", action="store_true", help="write a new release even if the sources are unchanged")
     args = ap.parse_args(argv)
     try:
@@ -277,16 +215,25 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             data_dir = Path(args.data_dir or config.DATA_DIR)
             current, problem = served_release(data_dir)
-            src = load_sources(args.sources or config.SOURCES_DIR,
-                               previous_rows=_previous_rows(None if problem else current),
-                               allow_shrink=args.allow_shrink)
+            src = load_sources(
+                args.sources or config.SOURCES_DIR,
+                previous_rows=_previous_rows(None if problem else current),
+                allow_shrink=args.allow_shrink,
+            )
             if src.problems:
                 raise BuildError(src.problems)
             print(f"sources OK: {sum(f['rows'] for f in src.files)} rows in {len(src.files)} files")
             return 0
-        path, wrote = build(args.sources, args.data_dir, allow_shrink=args.allow_shrink, keep=max(1, args.keep),
-                            force=args.force, grace_minutes=max(0.0, args.grace),
-                            lock_timeout=max(0.0, args.lock_timeout), feeds_dir=args.feeds_dir)
+        path, wrote = build(
+            args.sources,
+            args.data_dir,
+            allow_shrink=args.allow_shrink,
+            keep=max(1, args.keep),
+            force=args.force,
+            grace_minutes=max(0.0, args.grace),
+            lock_timeout=max(0.0, args.lock_timeout),
+            feeds_dir=args.feeds_dir,
+        )
     except BuildError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
-_ALL: list["_Memo"] = []
+_ALL: list[_Memo] = []
 
 
 class _Memo:

@@ -18,12 +18,28 @@ import pandas as pd
 from dashboard.validate import TABLES
 
 # The fact tables readers care about, and their natural keys.
-KEYS = {name: TABLES[name]["key"] for name in ("instruments", "actions", "stances", "events", "companies",
-                                               "memberships", "counts")}
+KEYS = {
+    name: TABLES[name]["key"]
+    for name in ("instruments", "actions", "stances", "events", "companies", "memberships", "counts")
+}
 # Bookkeeping columns: they move when a file is re-sorted or a row re-checked, which is not a change of fact.
 IGNORED = {"action_id", "stance_id", "event_id", "source_file", "source_row", "checked_on"}
-COLUMNS = ["change_id", "release_version", "changed_on", "table_name", "row_key", "change", "field", "old_value",
-           "new_value", "instrument_id", "participant_id", "company_id", "source_url", "summary"]
+COLUMNS = [
+    "change_id",
+    "release_version",
+    "changed_on",
+    "table_name",
+    "row_key",
+    "change",
+    "field",
+    "old_value",
+    "new_value",
+    "instrument_id",
+    "participant_id",
+    "company_id",
+    "source_url",
+    "summary",
+]
 
 
 @dataclass(frozen=True)
@@ -81,12 +97,34 @@ def _describe(table: str, row: dict) -> str:
     return f"{row['participant_id']} in {row['bloc']}"
 
 
-def _change(table: str, key: tuple, row: dict, change: str, summary: str, field: str | None = None,
-            old: str | None = None, new: str | None = None) -> Change:
-    pid = row.get("participant_id") if table in ("actions", "memberships") else (
-        row.get("jurisdiction_id") if table == "instruments" else None)
-    return Change(table, "/".join("" if k is None else k for k in key), change, field, old, new,
-                  row.get("instrument_id"), pid, row.get("company_id"), row.get("source_url"), summary)
+def _change(
+    table: str,
+    key: tuple,
+    row: dict,
+    change: str,
+    summary: str,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> Change:
+    pid = (
+        row.get("participant_id")
+        if table in ("actions", "memberships")
+        else (row.get("jurisdiction_id") if table == "instruments" else None)
+    )
+    return Change(
+        table,
+        "/".join("" if k is None else k for k in key),
+        change,
+        field,
+        old,
+        new,
+        row.get("instrument_id"),
+        pid,
+        row.get("company_id"),
+        row.get("source_url"),
+        summary,
+    )
 
 
 def diff(old: duckdb.DuckDBPyConnection | None, new: duckdb.DuckDBPyConnection) -> list[Change]:
@@ -113,11 +151,20 @@ def diff(old: duckdb.DuckDBPyConnection | None, new: duckdb.DuckDBPyConnection) 
                     continue
                 if col == "verified":
                     kind = "verified" if b[col] == "True" else "unverified"
-                    out.append(_change(t, key, b, kind, f"{'Verified' if kind == 'verified' else 'No longer verified'}: "
-                                       + _describe(t, b), col, a[col], b[col]))
+                    out.append(
+                        _change(
+                            t,
+                            key,
+                            b,
+                            kind,
+                            f"{'Verified' if kind == 'verified' else 'No longer verified'}: " + _describe(t, b),
+                            col,
+                            a[col],
+                            b[col],
+                        )
+                    )
                 else:
-                    out.append(_change(t, key, b, "changed", f"Changed {col}: " + _describe(t, b), col, a[col],
-                                       b[col]))
+                    out.append(_change(t, key, b, "changed", f"Changed {col}: " + _describe(t, b), col, a[col], b[col]))
         for key, row in after.items():
             url = row.get("source_url")
             if url and url not in old_urls and url not in new_urls and old is not None:
@@ -126,8 +173,10 @@ def diff(old: duckdb.DuckDBPyConnection | None, new: duckdb.DuckDBPyConnection) 
 
 
 def frame(changes: list[Change], version: str, changed_on: date, start: int = 1) -> pd.DataFrame:
-    rows = [{"change_id": start + n, "release_version": version, "changed_on": changed_on, **asdict(c)}
-            for n, c in enumerate(changes)]
+    rows = [
+        {"change_id": start + n, "release_version": version, "changed_on": changed_on, **asdict(c)}
+        for n, c in enumerate(changes)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -22,7 +22,10 @@ def plain(text: object) -> str:
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=18)),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white",
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font_size=14),
     )
@@ -45,7 +48,10 @@ def instruments_over_time(instruments: pd.DataFrame) -> go.Figure:
         g = df[df["bindingness"] == label].groupby("year")
         years = sorted(g.groups)
         fig.add_bar(
-            x=years, y=[len(g.get_group(y)) for y in years], name=label, marker_color=BINDING_COLORS[label],
+            x=years,
+            y=[len(g.get_group(y)) for y in years],
+            name=label,
+            marker_color=BINDING_COLORS[label],
             customdata=["<br>".join(map(plain, g.get_group(y)["short_name"])) for y in years],
             hovertemplate="%{x}: %{y} " + label.lower() + "<br>%{customdata}<extra></extra>",
         )
@@ -65,9 +71,14 @@ def instruments_by_kind(instruments: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for label in ("Binding", "Voluntary"):
         if label in counts.columns:
-            fig.add_bar(y=list(order), x=[int(counts.loc[k, label]) for k in order], name=label, orientation="h",
-                        marker_color=BINDING_COLORS[label],
-                        hovertemplate="%{y}: %{x} " + label.lower() + "<extra></extra>")
+            fig.add_bar(
+                y=list(order),
+                x=[int(counts.loc[k, label]) for k in order],
+                name=label,
+                orientation="h",
+                marker_color=BINDING_COLORS[label],
+                hovertemplate="%{y}: %{x} " + label.lower() + "<extra></extra>",
+            )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="Instruments", dtick=1)
     return _layout(fig, "Instruments by kind", height=max(320, 28 * len(order) + 120))
@@ -79,8 +90,14 @@ def country_commitments(df: pd.DataFrame, top: int = 25) -> go.Figure:
     d = d[d["total"] > 0].sort_values(["total", "name"], ascending=[False, True]).head(top).iloc[::-1]
     fig = go.Figure()
     for label in ("Binding", "Voluntary"):
-        fig.add_bar(y=d["name"].map(plain), x=d[label], name=label, orientation="h", marker_color=BINDING_COLORS[label],
-                    hovertemplate="%{y}: %{x} " + label.lower() + " instrument(s)<extra></extra>")
+        fig.add_bar(
+            y=d["name"].map(plain),
+            x=d[label],
+            name=label,
+            orientation="h",
+            marker_color=BINDING_COLORS[label],
+            hovertemplate="%{y}: %{x} " + label.lower() + " instrument(s)<extra></extra>",
+        )
     fig.update_layout(barmode="group")
     fig.update_xaxes(title="Instruments with a signature, ratification, endorsement or own law", dtick=1)
     return _layout(fig, f"Binding and voluntary commitments, top {len(d)}", height=max(320, 34 * len(d) + 120))
@@ -94,9 +111,14 @@ def company_stances(stances: pd.DataFrame, top: int = 30) -> go.Figure:
     fig = go.Figure()
     for s in ("signed", "partial", "supported", "declined", "opposed", "withdrew"):
         if s in counts.columns:
-            fig.add_bar(y=[plain(c) for c in order], x=[int(counts.loc[c, s]) for c in order], name=STANCE_LABELS[s],
-                        orientation="h", marker_color=STANCE_COLORS[s],
-                        hovertemplate="%{y}: %{x} " + STANCE_LABELS[s].lower() + "<extra></extra>")
+            fig.add_bar(
+                y=[plain(c) for c in order],
+                x=[int(counts.loc[c, s]) for c in order],
+                name=STANCE_LABELS[s],
+                orientation="h",
+                marker_color=STANCE_COLORS[s],
+                hovertemplate="%{y}: %{x} " + STANCE_LABELS[s].lower() + "<extra></extra>",
+            )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="Voluntary commitments and bills", dtick=1)
     return _layout(fig, f"Company stances, top {len(order)}", height=max(320, 28 * len(order) + 120))
@@ -111,10 +133,21 @@ def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
     scale = []
     for i, c in enumerate(classes):
         scale += [[i / n, STANCE_COLORS[c]], [(i + 1) / n, STANCE_COLORS[c]]]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[plain(c) for c in matrix.columns], y=[plain(i) for i in matrix.index], zmin=0, zmax=n, colorscale=scale, showscale=False,
-        customdata=hover.values, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[plain(c) for c in matrix.columns],
+            y=[plain(i) for i in matrix.index],
+            zmin=0,
+            zmax=n,
+            colorscale=scale,
+            showscale=False,
+            customdata=hover.values,
+            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-30)
     return _layout(fig, "", height=max(360, 26 * len(matrix) + 160))
@@ -137,20 +170,47 @@ def eif_progress(progress: Progress, opened_on: date | None = None) -> go.Figure
         xs.append(progress.as_of)
         total.append(t)
         coe.append(c)
-        names = (["Opened for signature"] * len(start)
-                 + [plain(k.name) + (" (what-if)" if k.hypothetical else "") + ("" if k.verified else " (UNVERIFIED)")
-                    for k in cons] + ["View date"])
-        fig.add_scatter(x=xs, y=total, mode="lines+markers", line_shape="hv", name="Ratifications / approvals",
-                        line=dict(color="#0072B2", width=3), customdata=names,
-                        hovertemplate="%{x|%d %b %Y}: %{y} in all<br>%{customdata}<extra></extra>")
-        fig.add_scatter(x=xs, y=coe, mode="lines+markers", line_shape="hv", name="… by Council of Europe member states",
-                        line=dict(color="#E69F00", width=3, dash="dash"), customdata=names,
-                        hovertemplate="%{x|%d %b %Y}: %{y} member states<extra></extra>")
+        names = (
+            ["Opened for signature"] * len(start)
+            + [
+                plain(k.name) + (" (what-if)" if k.hypothetical else "") + ("" if k.verified else " (UNVERIFIED)")
+                for k in cons
+            ]
+            + ["View date"]
+        )
+        fig.add_scatter(
+            x=xs,
+            y=total,
+            mode="lines+markers",
+            line_shape="hv",
+            name="Ratifications / approvals",
+            line=dict(color="#0072B2", width=3),
+            customdata=names,
+            hovertemplate="%{x|%d %b %Y}: %{y} in all<br>%{customdata}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=xs,
+            y=coe,
+            mode="lines+markers",
+            line_shape="hv",
+            name="… by Council of Europe member states",
+            line=dict(color="#E69F00", width=3, dash="dash"),
+            customdata=names,
+            hovertemplate="%{x|%d %b %Y}: %{y} member states<extra></extra>",
+        )
     r = progress.rule
-    fig.add_hline(y=r.parties_required, line=dict(color="#0072B2", dash="dot"),
-                  annotation_text=f"{r.parties_required} needed", annotation_position="top left")
-    fig.add_hline(y=r.min_coe_members, line=dict(color="#E69F00", dash="dot"),
-                  annotation_text=f"{r.min_coe_members} member states needed", annotation_position="bottom right")
+    fig.add_hline(
+        y=r.parties_required,
+        line=dict(color="#0072B2", dash="dot"),
+        annotation_text=f"{r.parties_required} needed",
+        annotation_position="top left",
+    )
+    fig.add_hline(
+        y=r.min_coe_members,
+        line=dict(color="#E69F00", dash="dot"),
+        annotation_text=f"{r.min_coe_members} member states needed",
+        annotation_position="bottom right",
+    )
     fig.update_yaxes(range=[0, max(r.parties_required, len(cons)) + 1], dtick=1, title="Count")
     fig.update_xaxes(title="Date of deposit")
     return _layout(fig, "Consents to be bound, against the entry-into-force rule", height=380)
@@ -159,18 +219,28 @@ def eif_progress(progress: Progress, opened_on: date | None = None) -> go.Figure
 def events_timeline(events: pd.DataFrame, as_of: date, scheduled: pd.DataFrame | None = None) -> go.Figure:
     """Dated events of one or more instruments on a time axis; `scheduled` ones (after `as_of`) as open diamonds."""
     df = events.sort_values("event_date")
-    fig = go.Figure(go.Scatter(
-        x=df["event_date"], y=df["instrument"].map(plain), mode="markers", name="happened",
-        marker=dict(size=13, color="#0B5CAD", line=dict(color="white", width=1)),
-        customdata=df["title"].map(plain), hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=df["event_date"],
+            y=df["instrument"].map(plain),
+            mode="markers",
+            name="happened",
+            marker=dict(size=13, color="#0B5CAD", line=dict(color="white", width=1)),
+            customdata=df["title"].map(plain),
+            hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
+        )
+    )
     n = df["instrument"].nunique()
     if scheduled is not None and len(scheduled):
-        fig.add_scatter(x=scheduled["event_date"], y=scheduled["instrument"].map(plain), mode="markers",
-                        name="scheduled", marker=dict(size=13, symbol="diamond-open", color="#D55E00",
-                                                      line=dict(width=2)),
-                        customdata=("Scheduled: " + scheduled["title"].map(plain)),
-                        hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>")
+        fig.add_scatter(
+            x=scheduled["event_date"],
+            y=scheduled["instrument"].map(plain),
+            mode="markers",
+            name="scheduled",
+            marker=dict(size=13, symbol="diamond-open", color="#D55E00", line=dict(width=2)),
+            customdata=("Scheduled: " + scheduled["title"].map(plain)),
+            hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>",
+        )
         n = max(n, scheduled["instrument"].nunique())
     fig.add_vline(x=pd.Timestamp(as_of), line=dict(color="#D55E00", dash="dot"))
     return _layout(fig, "Timeline", height=max(260, 40 * n + 140))
@@ -180,12 +250,24 @@ def status_legend(legend: pd.DataFrame) -> go.Figure:
     """The map's legend as one stacked bar: colour swatch, label and count of states per status."""
     fig = go.Figure()
     for r in legend.itertuples():
-        fig.add_bar(x=[max(r.count, 0.0001)], y=[""], orientation="h", name=f"{r.status} ({r.count})",
-                    marker_color=r.colour, marker_line=dict(color="#6B7280", width=0.5),
-                    hovertemplate=f"{r.status}: {r.count} states<extra></extra>")
-    fig.update_layout(barmode="stack", showlegend=True, height=130, margin=dict(l=0, r=0, t=0, b=0),
-                      legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)), plot_bgcolor="white",
-                      font=FONT)
+        fig.add_bar(
+            x=[max(r.count, 0.0001)],
+            y=[""],
+            orientation="h",
+            name=f"{r.status} ({r.count})",
+            marker_color=r.colour,
+            marker_line=dict(color="#6B7280", width=0.5),
+            hovertemplate=f"{r.status}: {r.count} states<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        showlegend=True,
+        height=130,
+        margin=dict(l=0, r=0, t=0, b=0),
+        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)),
+        plot_bgcolor="white",
+        font=FONT,
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
@@ -219,15 +301,28 @@ def _credited(ref: _Same, title: str | None, subtitle: str, source: tuple[str, .
     shift = (80 if xa.title.text else 36) if below else 8
     old_t, old_b = fig.layout.margin.t or 0, fig.layout.margin.b or 0
     top, bottom = max(old_t, 84), max(old_b, shift + 40)  # room for the subtitle and the two source lines
-    fig.update_layout(margin=dict(t=top, b=bottom),
-                      height=(fig.layout.height or 420) + top - old_t + bottom - old_b)  # the plot keeps its size
-    fig.add_annotation(text="<br>".join(map(plain, source)), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                       yanchor="top", yshift=-shift, showarrow=False, align="left", font=SOURCE_FONT)
+    fig.update_layout(
+        margin=dict(t=top, b=bottom), height=(fig.layout.height or 420) + top - old_t + bottom - old_b
+    )  # the plot keeps its size
+    fig.add_annotation(
+        text="<br>".join(map(plain, source)),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-shift,
+        showarrow=False,
+        align="left",
+        font=SOURCE_FONT,
+    )
     return fig
 
 
-def export_ready(fig: go.Figure, title: str | None, as_of: date, version: str, data_as_of: date, url: str,
-                 filename: str) -> tuple[go.Figure, dict]:
+def export_ready(
+    fig: go.Figure, title: str | None, as_of: date, version: str, data_as_of: date, url: str, filename: str
+) -> tuple[go.Figure, dict]:
     """The figure and the `config` for st.plotly_chart so that its own picture (the modebar's camera, made in the
     reader's browser) carries the title, the view date and the source line, and a file name that says what it is.
 
@@ -235,8 +330,14 @@ def export_ready(fig: go.Figure, title: str | None, as_of: date, version: str, d
     """
     source = (f"Source: {ATLAS_NAME}, dataset {version}, data as of {data_as_of:%d %B %Y};", url)
     out = _credited(_Same(fig), title, f"As of {as_of:%d %B %Y}", source)
-    config = {"displaylogo": False,
-              "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2, "width": 1200,
-                                       "height": int(out.layout.height or 500)}}
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "scale": 2,
+            "width": 1200,
+            "height": int(out.layout.height or 500),
+        },
+    }
     return out, config
-

@@ -10,8 +10,17 @@ from datetime import date
 
 import pandas as pd
 
-COLUMNS = ["instrument_id", "named", "reported_count", "count_is_approx", "noun", "list_complete", "as_reported_on",
-           "source_url", "text"]
+COLUMNS = [
+    "instrument_id",
+    "named",
+    "reported_count",
+    "count_is_approx",
+    "noun",
+    "list_complete",
+    "as_reported_on",
+    "source_url",
+    "text",
+]
 
 
 def coverage_text(named: int, reported: int | None, approx: bool, noun: str | None, complete: bool | None) -> str:
@@ -49,8 +58,9 @@ def coverage(counts: pd.DataFrame, history: pd.DataFrame, as_of: date) -> pd.Dat
             src, on = r["source_url"], r["as_reported_on"]
         else:
             reported, approx, noun, src, on = None, False, None, None, None
-        rows.append((iid, n, reported, approx, noun, complete, on, src,
-                     coverage_text(n, reported, approx, noun, complete)))
+        rows.append(
+            (iid, n, reported, approx, noun, complete, on, src, coverage_text(n, reported, approx, noun, complete))
+        )
     return pd.DataFrame(rows, columns=COLUMNS).set_index("instrument_id", drop=False)
 
 

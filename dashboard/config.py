@@ -70,8 +70,21 @@ KIND_LABELS = {k: k.replace("_", " ").capitalize() for k in KINDS} | {"code_of_p
 # "jurisdiction" / "issuer_pending" / "issuer_ended": the state whose own law, order or commitment it is, by the
 # instrument's life on the view date (in force or adopted / scheduled or a pending bill / revoked, repealed,
 # superseded, vetoed or expired). Colours: Okabe-Ito first, then Paul Tol's muted scheme for the vote classes.
-STATUS_ORDER = ("party", "signed", "jurisdiction", "member_bound", "issuer_pending", "endorsed", "voted_yes",
-                "abstained", "voted_no", "withdrew", "declined", "issuer_ended", "none")
+STATUS_ORDER = (
+    "party",
+    "signed",
+    "jurisdiction",
+    "member_bound",
+    "issuer_pending",
+    "endorsed",
+    "voted_yes",
+    "abstained",
+    "voted_no",
+    "withdrew",
+    "declined",
+    "issuer_ended",
+    "none",
+)
 STATUS_LABELS = {
     "party": "Ratified / approved",
     "signed": "Signed",
@@ -103,23 +116,53 @@ STATUS_COLORS = {
     "none": (215, 219, 224),
 }
 ACTION_STATUS = {
-    "ratified": "party", "approved": "party", "accepted": "party", "acceded": "party",
-    "signed": "signed", "endorsed": "endorsed", "joined": "endorsed", "sponsored": "endorsed", "declined": "declined",
-    "withdrew": "withdrew", "voted_yes": "voted_yes", "voted_no": "voted_no", "abstained": "abstained",
+    "ratified": "party",
+    "approved": "party",
+    "accepted": "party",
+    "acceded": "party",
+    "signed": "signed",
+    "endorsed": "endorsed",
+    "joined": "endorsed",
+    "sponsored": "endorsed",
+    "declined": "declined",
+    "withdrew": "withdrew",
+    "voted_yes": "voted_yes",
+    "voted_no": "voted_no",
+    "abstained": "abstained",
 }
 # The life of an instrument on a view date (status.life_on), in the words the app shows. One glossary, on the
 # methodology page, defines each of these and each status class above.
 LIFE_LABELS = {
-    "in_force": "in force", "adopted": "adopted", "scheduled": "scheduled", "pending": "bill pending",
-    "not_in_force": "not yet in force", "vetoed": "vetoed", "revoked": "revoked", "repealed": "repealed",
-    "superseded": "superseded", "expired": "expired", "not_yet": "not yet adopted",
+    "in_force": "in force",
+    "adopted": "adopted",
+    "scheduled": "scheduled",
+    "pending": "bill pending",
+    "not_in_force": "not yet in force",
+    "vetoed": "vetoed",
+    "revoked": "revoked",
+    "repealed": "repealed",
+    "superseded": "superseded",
+    "expired": "expired",
+    "not_yet": "not yet adopted",
 }
 STANCE_LABELS = {
-    "signed": "Signed", "partial": "Partly signed", "declined": "Declined", "withdrew": "Withdrew",
-    "supported": "Supported", "opposed": "Opposed", "not_listed": "Not on the list", "none": "No record",
+    "signed": "Signed",
+    "partial": "Partly signed",
+    "declined": "Declined",
+    "withdrew": "Withdrew",
+    "supported": "Supported",
+    "opposed": "Opposed",
+    "not_listed": "Not on the list",
+    "none": "No record",
 }
 STANCE_COLORS = {
-    "signed": "#0072B2", "partial": "#56B4E9", "declined": "#D55E00", "withdrew": "#CC79A7",
-    "supported": "#009E73", "opposed": "#E69F00", "not_listed": "#9CA3AF", "none": "#E5E7EB",
+    "signed": "#0072B2",
+    "partial": "#56B4E9",
+    "declined": "#D55E00",
+    "withdrew": "#CC79A7",
+    "supported": "#009E73",
+    "opposed": "#E69F00",
+    "not_listed": "#9CA3AF",
+    "none": "#E5E7EB",
 }
 BINDING_COLORS = {"Binding": "#0072B2", "Voluntary": "#E69F00"}

@@ -8,6 +8,7 @@ ATTACH and SET once opened.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -21,8 +22,19 @@ import pandas as pd
 from dashboard import config, integrity
 
 log = logging.getLogger(__name__)
-REQUIRED_TABLES = ("dataset", "participants", "instruments", "actions", "companies", "stances", "events",
-                   "memberships", "source_files", "counts", "changelog")
+REQUIRED_TABLES = (
+    "dataset",
+    "participants",
+    "instruments",
+    "actions",
+    "companies",
+    "stances",
+    "events",
+    "memberships",
+    "source_files",
+    "counts",
+    "changelog",
+)
 
 
 class DatasetUnavailable(Exception):
@@ -99,13 +111,15 @@ def pointer_target(data_dir: Path | None = None) -> Path:
     if not rel.isprintable():
         raise DatasetUnavailable(f"the release pointer {ptr.name} holds control or invisible characters")
     if os.path.isabs(rel):
-        raise DatasetUnavailable(f"the release pointer {ptr.name} is an absolute path (it must be relative to the "
-                                 "data directory)")
+        raise DatasetUnavailable(
+            f"the release pointer {ptr.name} is an absolute path (it must be relative to the data directory)"
+        )
     try:
         p = (data_dir / rel).resolve()
     except (OSError, ValueError, RuntimeError) as exc:
-        raise DatasetUnavailable(f"the release pointer {ptr.name} names a path that cannot be resolved "
-                                 f"({type(exc).__name__})") from None
+        raise DatasetUnavailable(
+            f"the release pointer {ptr.name} names a path that cannot be resolved ({type(exc).__name__})"
+        ) from None
     if not p.is_relative_to(root):
         raise DatasetUnavailable("the release pointer points outside the data directory")
     return p
@@ -132,7 +146,7 @@ class ReleaseFile:
         self.size = size
 
     @classmethod
-    def open(cls, release: Release) -> "ReleaseFile | None":
+    def open(cls, release: Release) -> ReleaseFile | None:
         """The file of `release` if it is still the one the release names (same size and mtime), else None."""
         if release.kind != "file":
             return None
@@ -161,10 +175,8 @@ class ReleaseFile:
         return b"".join(chunks)
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(OSError, AttributeError, TypeError):
             os.close(self._fd)
-        except (OSError, AttributeError, TypeError):
-            pass
 
 
 def connect(release: Release) -> duckdb.DuckDBPyConnection:
@@ -173,11 +185,15 @@ def connect(release: Release) -> duckdb.DuckDBPyConnection:
     try:
         if release.kind == "file":
             _file_key(Path(release.location))  # a regular file: never hand DuckDB a FIFO (it would block)
-            con = duckdb.connect(release.location, read_only=True, config={
-                "enable_external_access": False,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            })
+            con = duckdb.connect(
+                release.location,
+                read_only=True,
+                config={
+                    "enable_external_access": False,
+                    "autoinstall_known_extensions": False,
+                    "autoload_known_extensions": False,
+                },
+            )
         elif release.kind == "remote":
             con = duckdb.connect(":memory:")
             con.execute("LOAD httpfs")
@@ -206,10 +222,8 @@ def connect(release: Release) -> duckdb.DuckDBPyConnection:
 
 def _close_quietly(con: duckdb.DuckDBPyConnection | None) -> None:
     if con is not None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.close()
-        except duckdb.Error:
-            pass
 
 
 def _check(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
@@ -225,8 +239,9 @@ def _check(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
     if len(rows) > 1:
         raise DatasetUnavailable(f"the data release has {len(rows)} dataset rows instead of one")
     if row is None or row[0] != config.SCHEMA_VERSION:
-        raise DatasetUnavailable(f"the data release has schema version {row and row[0]}, this app reads "
-                                 f"version {config.SCHEMA_VERSION}")
+        raise DatasetUnavailable(
+            f"the data release has schema version {row and row[0]}, this app reads version {config.SCHEMA_VERSION}"
+        )
     # Columns, views, one sane dataset row, and the content digest against the one recorded inside the file and in
     # its record beside it. Computing the digest reads every value of every table: a truncated or damaged file fails
     # here (block checksums), at open time, instead of halfway through a visitor's page. Once per file per process.

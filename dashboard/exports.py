@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,7 +73,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
             cats = {c: neutralise_cell(c) for c in s.cat.categories if needs_quote(c)}
             if cats:
                 out = df.copy() if out is None else out
-                out.isetitem(i, s.cat.rename_categories(lambda c: cats.get(c, c)))
+                out.isetitem(i, s.cat.rename_categories(lambda c, cats=cats: cats.get(c, c)))
             continue
         if not _text_column(s):
             continue

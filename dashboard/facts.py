@@ -56,16 +56,21 @@ def partial_in(rel: Release, selection: str, as_of: date) -> tuple[str, ...]:
 def all_statuses(rel: Release, as_of: date) -> pd.DataFrame:
     """Every (instrument, participant) status on `as_of`: the one table the map, profiles and charts read."""
     mem = queries.members_as_of(rel, as_of)
-    return status.all_statuses(queries.instruments(rel), queries.actions_as_of(rel, as_of),
-                               set(mem.loc[mem["bloc"] == "eu", "participant_id"]), as_of)
+    return status.all_statuses(
+        queries.instruments(rel),
+        queries.actions_as_of(rel, as_of),
+        set(mem.loc[mem["bloc"] == "eu", "participant_id"]),
+        as_of,
+    )
 
 
 @memo(512)
 def statuses(rel: Release, selection: str, as_of: date) -> pd.DataFrame:
     """Every participant's status for an instrument, or for all binding / all voluntary ones, on `as_of`.
     Where the named list is partial, a participant with no record reads "Not named (list partial)"."""
-    label = none_label_of(selection, completeness.partial_ids(coverage(rel, as_of)),
-                          lookups.existing_instruments(rel, as_of))
+    label = none_label_of(
+        selection, completeness.partial_ids(coverage(rel, as_of)), lookups.existing_instruments(rel, as_of)
+    )
     return status.select(queries.participants(rel), all_statuses(rel, as_of), selection, label)
 
 
@@ -73,35 +78,53 @@ def record_of(instruments: pd.DataFrame, allst: pd.DataFrame, participant_id: st
     """One row per instrument: the participant's status on it (with 'none', or "Not named (list partial)")."""
     mine = allst[allst["participant_id"] == participant_id]
     inst = instruments[["instrument_id", "short_name", "legally_binding"]]
-    df = inst.merge(mine.drop(columns=["instrument", "legally_binding", "participant_id"]), on="instrument_id",
-                    how="left")
+    df = inst.merge(
+        mine.drop(columns=["instrument", "legally_binding", "participant_id"]), on="instrument_id", how="left"
+    )
     df["status"] = df["status"].fillna("none")
     labels = status.status_labels(df["status"], df["note"])
-    df = pd.DataFrame({
-        "instrument_id": df["instrument_id"], "instrument": df["short_name"],
-        "binding": df["legally_binding"].map({True: "Binding", False: "Voluntary"}), "status": df["status"],
-        "status_label": labels.where(~(df["status"].eq("none") & df["instrument_id"].isin(partial)),
-                                     status.NOT_NAMED),
-        "date": df["action_date"], "date_precision": df["date_precision"],
-        "verified": [bool(v) if s != "none" else None for v, s in zip(df["verified"], df["status"], strict=True)],
-        "source_url": df["source_url"], "note": df["note"]})
+    df = pd.DataFrame(
+        {
+            "instrument_id": df["instrument_id"],
+            "instrument": df["short_name"],
+            "binding": df["legally_binding"].map({True: "Binding", False: "Voluntary"}),
+            "status": df["status"],
+            "status_label": labels.where(
+                ~(df["status"].eq("none") & df["instrument_id"].isin(partial)), status.NOT_NAMED
+            ),
+            "date": df["action_date"],
+            "date_precision": df["date_precision"],
+            "verified": [bool(v) if s != "none" else None for v, s in zip(df["verified"], df["status"], strict=True)],
+            "source_url": df["source_url"],
+            "note": df["note"],
+        }
+    )
     rank = {k: n for n, k in enumerate(status.STATUS_ORDER)}
-    return (df.assign(_r=df["status"].map(rank)).sort_values(["_r", "instrument"]).drop(columns="_r")
-            .reset_index(drop=True))
+    return (
+        df.assign(_r=df["status"].map(rank)).sort_values(["_r", "instrument"]).drop(columns="_r").reset_index(drop=True)
+    )
 
 
 @memo(512)
 def participant_record(rel: Release, participant_id: str, as_of: date) -> pd.DataFrame:
-    return record_of(queries.instruments(rel), all_statuses(rel, as_of), participant_id,
-                     completeness.partial_ids(coverage(rel, as_of)))
+    return record_of(
+        queries.instruments(rel),
+        all_statuses(rel, as_of),
+        participant_id,
+        completeness.partial_ids(coverage(rel, as_of)),
+    )
 
 
 def commitments_of(participants: pd.DataFrame, allst: pd.DataFrame, partial: set) -> pd.DataFrame:
     """Per participant: how many binding and voluntary instruments it is positively committed to, and on how many
     partial lists (of `partial`) it is not (yet) named."""
     pos = allst[allst["status"].isin(status.POSITIVE)]
-    counts = (pos.assign(bindingness=pos["legally_binding"].map({True: "Binding", False: "Voluntary"}))
-              .groupby(["participant_id", "bindingness"])["instrument_id"].nunique().unstack(fill_value=0))
+    counts = (
+        pos.assign(bindingness=pos["legally_binding"].map({True: "Binding", False: "Voluntary"}))
+        .groupby(["participant_id", "bindingness"])["instrument_id"]
+        .nunique()
+        .unstack(fill_value=0)
+    )
     for c in ("Binding", "Voluntary"):
         if c not in counts.columns:
             counts[c] = 0
@@ -114,8 +137,9 @@ def commitments_of(participants: pd.DataFrame, allst: pd.DataFrame, partial: set
 
 @memo(256)
 def commitments_by_country(rel: Release, as_of: date) -> pd.DataFrame:
-    partial = (completeness.partial_ids(coverage(rel, as_of))
-               & set(lookups.existing_instruments(rel, as_of)["instrument_id"]))
+    partial = completeness.partial_ids(coverage(rel, as_of)) & set(
+        lookups.existing_instruments(rel, as_of)["instrument_id"]
+    )
     return commitments_of(queries.participants(rel), all_statuses(rel, as_of), partial)
 
 
@@ -141,16 +165,21 @@ def signatories_of(hist: pd.DataFrame, coe: set) -> pd.DataFrame:
         sig = g[g["action"] == "signed"]
         con = g[g["action"].isin(CONSENT_ACTIONS)]
         last = g.iloc[-1]
-        rows.append({
-            "participant_id": pid, "participant": last["participant"], "coe_member": pid in coe,
-            "signed_on": sig["action_date"].min() if len(sig) else None,
-            "consent": con["action"].iloc[0] if len(con) else None,
-            "consent_on": con["action_date"].min() if len(con) else None,
-            "status": "party" if len(con) else ("signed" if len(sig) else last["action"]),
-            "verified": bool(g["verified"].all()), "date_precision": last["date_precision"],
-            "source_url": (con if len(con) else g).iloc[-1]["source_url"],
-            "note": "; ".join(n for n in g["note"].dropna() if n),
-        })
+        rows.append(
+            {
+                "participant_id": pid,
+                "participant": last["participant"],
+                "coe_member": pid in coe,
+                "signed_on": sig["action_date"].min() if len(sig) else None,
+                "consent": con["action"].iloc[0] if len(con) else None,
+                "consent_on": con["action_date"].min() if len(con) else None,
+                "status": "party" if len(con) else ("signed" if len(sig) else last["action"]),
+                "verified": bool(g["verified"].all()),
+                "date_precision": last["date_precision"],
+                "source_url": (con if len(con) else g).iloc[-1]["source_url"],
+                "note": "; ".join(n for n in g["note"].dropna() if n),
+            }
+        )
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -184,9 +213,16 @@ def eif_progress(rel: Release, instrument_id: str, as_of: date, what_if: tuple[s
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == instrument_id]
     names = lookups.participant_names(rel)
-    consents = [eif.Consent(r.participant_id, r.participant, r.action_date, r.participant_id in _coe(rel, r.action_date),
-                            verified=bool(r.verified))
-                for r in hist[hist["action"].isin(CONSENT_ACTIONS)].drop_duplicates("participant_id").itertuples()]
+    consents = [
+        eif.Consent(
+            r.participant_id,
+            r.participant,
+            r.action_date,
+            r.participant_id in _coe(rel, r.action_date),
+            verified=bool(r.verified),
+        )
+        for r in hist[hist["action"].isin(CONSENT_ACTIONS)].drop_duplicates("participant_id").itertuples()
+    ]
     coe_now, done = _coe(rel, as_of), {c.participant_id for c in consents}
     for pid in dict.fromkeys(what_if):  # each what-if id once, in order
         if pid not in done and pid in names:
@@ -235,10 +271,13 @@ def stances_filtered(rel: Release, as_of: date, bloc: str, region: str) -> pd.Da
 def overview_counts(rel: Release, as_of: date) -> dict:
     """The Overview's headline numbers on `as_of`."""
     inst = lookups.existing_instruments(rel, as_of)
-    return {"instruments": len(inst), "binding": int(inst["legally_binding"].sum()),
-            "voluntary": int((~inst["legally_binding"]).sum()),
-            "participants": int(queries.actions_as_of(rel, as_of)["participant_id"].nunique()),
-            "companies": int(queries.stances_as_of(rel, as_of)["company_id"].nunique())}
+    return {
+        "instruments": len(inst),
+        "binding": int(inst["legally_binding"].sum()),
+        "voluntary": int((~inst["legally_binding"]).sum()),
+        "participants": int(queries.actions_as_of(rel, as_of)["participant_id"].nunique()),
+        "companies": int(queries.stances_as_of(rel, as_of)["company_id"].nunique()),
+    }
 
 
 # --- Time-lapse frames ----------------------------------------------------------------------------------------------
@@ -263,8 +302,9 @@ def frame_dates(change_dates: list[date], view_date: date, max_frames: int = MAX
     return ds
 
 
-def timelapse(rel: Release, selection: str, as_of: date, max_frames: int = 60) -> list[tuple[date, pd.DataFrame,
-                                                                                              pd.DataFrame]]:
+def timelapse(
+    rel: Release, selection: str, as_of: date, max_frames: int = 60
+) -> list[tuple[date, pd.DataFrame, pd.DataFrame]]:
     """(date, statuses as statuses() returns them, coverage) for each frame of a time-lapse of `selection` up to
     `as_of`: from the first act (or the first date of an instrument) to `as_of` (dashboard.mapimage.frame_dates).
 
@@ -284,14 +324,17 @@ def timelapse(rel: Release, selection: str, as_of: date, max_frames: int = 60) -
     for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
         changes += [d for d in lookups._pylist(chosen[c]) if d is not None]
     cnt, parts = queries.counts(rel), queries.participants(rel)
-    first = dict(zip(lookups._pylist(chosen["instrument_id"]), lookups._pylist(status.first_dates(chosen)), strict=True))
+    first = dict(
+        zip(lookups._pylist(chosen["instrument_id"]), lookups._pylist(status.first_dates(chosen)), strict=True)
+    )
     out = []
     for d in frame_dates(changes, as_of, max_frames):
         # The queries themselves, past their memo (__wrapped__): 60 frame dates must not evict readers' views.
         acts = queries.actions_as_of.__wrapped__(rel, d)
         mem = queries.members_as_of.__wrapped__(rel, d)
-        allst = status.all_statuses(chosen, acts[acts["instrument_id"].isin(ids)],
-                                    set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d)
+        allst = status.all_statuses(
+            chosen, acts[acts["instrument_id"].isin(ids)], set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d
+        )
         h = hist[[v <= d for v in hist["action_date"]]]
         cov = completeness.coverage(cnt, h, d)
         partial = completeness.partial_ids(cov)

@@ -13,13 +13,13 @@ The files only change when the changelog does: every timestamp comes from the da
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import urlencode
+from xml.etree import ElementTree as ET
 
 import duckdb
 import pandas as pd
-from xml.etree import ElementTree as ET
 
 from dashboard import changelog
 from dashboard.config import ATLAS_NAME
@@ -30,7 +30,7 @@ MAX_ENTRIES = 200  # newest first; the What's new page and the changelog table h
 
 def _when(d) -> datetime:
     d = d if isinstance(d, date) else pd.Timestamp(d).date()
-    return datetime.combine(d, time(0, 0), tzinfo=timezone.utc)
+    return datetime.combine(d, time(0, 0), tzinfo=UTC)
 
 
 def view_link(row, up: int) -> str:
@@ -106,10 +106,12 @@ def write_feeds(release: Path, out_dir: Path) -> int:
     changed = _write(out_dir / "all.atom", feed_xml(log, "all", "all changes", 0, as_of))
     for iid, name in inst:
         rows = log[log["instrument_id"] == iid]
-        changed += _write(out_dir / "instrument" / f"{iid}.atom",
-                          feed_xml(rows, f"instrument/{iid}", f"changes to {name}", 1, as_of))
+        changed += _write(
+            out_dir / "instrument" / f"{iid}.atom", feed_xml(rows, f"instrument/{iid}", f"changes to {name}", 1, as_of)
+        )
     for pid, name in parts:
         rows = log[log["participant_id"] == pid]
-        changed += _write(out_dir / "country" / f"{pid}.atom",
-                          feed_xml(rows, f"country/{pid}", f"changes for {name}", 1, as_of))
+        changed += _write(
+            out_dir / "country" / f"{pid}.atom", feed_xml(rows, f"country/{pid}", f"changes for {name}", 1, as_of)
+        )
     return int(changed)

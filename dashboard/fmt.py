@@ -47,7 +47,7 @@ def url_problem(value: str) -> str | None:
     if value != value.strip():
         return "URL has leading or trailing white space"
     if any(ord(ch) < 33 or ord(ch) == 127 or ch in '<>"\\' for ch in value):
-        return "URL contains white space, a control character or one of < > \" \\"
+        return 'URL contains white space, a control character or one of < > " \\'
     if not (value.startswith("https://") or value.startswith("http://")):
         scheme = value.split(":", 1)[0] if ":" in value else ""
         return f"URL must start with http:// or https:// (scheme {scheme!r} is not allowed)"

@@ -11,7 +11,8 @@ METHODOLOGY = (
     "- **As of a date**: every view is recomputed as it stood on the chosen day from the dated acts and the "
     "instrument's own dates; a later act (e.g. a withdrawal) replaces an earlier one from its date.\n"
     "- **Counts and complete lists**: participant counts rest on the lists we name. Where an authoritative source "
-    "reports a longer list, every view says so (\"12 of about 58 signatories named\").")
+    'reports a longer list, every view says so ("12 of about 58 signatories named").'
+)
 
 # term -> definition. Terms are the words readers see: map statuses, an instrument's life, company stances.
 GLOSSARY: dict[str, str] = {
@@ -36,21 +37,21 @@ GLOSSARY: dict[str, str] = {
     STATUS_LABELS["issuer_ended"]: "the issuer of a text that was revoked, repealed, vetoed, superseded or expired on "
     "the view date: shown, with the date, rather than as no record.",
     STATUS_LABELS["member_bound"]: "an EU member state, bound by an EU regulation in force on the view date.",
-    STATUS_LABELS["none"]: "the Atlas names no act. Where the named list is partial this reads \"Not named (list "
-    "partial)\": the state may well have taken part.",
+    STATUS_LABELS["none"]: 'the Atlas names no act. Where the named list is partial this reads "Not named (list '
+    'partial)": the state may well have taken part.',
     "Not named (list partial)": "the instrument's list of participants, as we name it, is shorter than the count an "
-    "authoritative source reports (\"12 of about 58 signatories named\"), so absence means nothing.",
+    'authoritative source reports ("12 of about 58 signatories named"), so absence means nothing.',
     # The life of an instrument on the view date, worked out from its dates.
-    "in force / in effect": "in force since its entry-into-force or effective date (\"in effect\" for a voluntary "
+    "in force / in effect": 'in force since its entry-into-force or effective date ("in effect" for a voluntary '
     "text). " + "Every date is compared with the view date, so a scheduled date passes without a hand edit.",
     LIFE_LABELS["adopted"]: "adopted, agreed or published, with no separate date of taking effect.",
     LIFE_LABELS["scheduled"]: "adopted, with a date of taking effect after the view date. Scheduled events (e.g. an "
-    "EU AI Act application date as amended by the Digital Omnibus) appear under \"Coming up\" and on timelines.",
+    'EU AI Act application date as amended by the Digital Omnibus) appear under "Coming up" and on timelines.',
     LIFE_LABELS["pending"]: "a bill not (yet) passed into law.",
     LIFE_LABELS["not_in_force"]: "a treaty open for signature whose entry-into-force condition is not yet met.",
     LIFE_LABELS["vetoed"]: "a bill passed by a legislature and vetoed by the executive.",
     LIFE_LABELS["revoked"]: "an executive order or regulation withdrawn by its issuer or a successor.",
-    LIFE_LABELS["repealed"]: "a law removed by a later law (\"superseded\" where the later law replaces it).",
+    LIFE_LABELS["repealed"]: 'a law removed by a later law ("superseded" where the later law replaces it).',
     LIFE_LABELS["superseded"]: "replaced by a later instrument, named where the Atlas has it.",
     LIFE_LABELS["expired"]: "ended on a date it set for itself.",
     # Company stances.

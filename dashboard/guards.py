@@ -33,11 +33,21 @@ import logging
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard.state import TRIMMED_PARAM
+
 KEEP_PER_NAME = 2  # dashboard.state.parse resets a parameter given more than once: two values say that
 # Widgets whose value is one plain field (selectbox, multiselect, date_input, expander...): a client that sends another
 # field for them is not Streamlit's frontend. Trigger, file and chat values are left to Streamlit.
-PLAIN_FIELDS = frozenset({"string_value", "string_array_value", "int_value", "double_value", "double_array_value",
-                          "bool_value", "json_value"})
+PLAIN_FIELDS = frozenset(
+    {
+        "string_value",
+        "string_array_value",
+        "int_value",
+        "double_value",
+        "double_array_value",
+        "bool_value",
+        "json_value",
+    }
+)
 _LOG = logging.getLogger("dashboard.guards")
 _installed = False
 
@@ -60,7 +70,7 @@ def trim_query(query_string: str, max_fields: int) -> str:
 
 def install() -> None:
     """Install both guards (once per process)."""
-    global _installed  # noqa: PLW0603
+    global _installed
     if _installed:
         return
     from streamlit.runtime import app_session
@@ -86,8 +96,10 @@ def install() -> None:
             default = metadata.deserializer(None)
             # Replaced in place, not deleted: Streamlit may be iterating over these states (callbacks check).
             self.states[k] = session_state.Value(default)
-            _LOG.warning("Ignored a client widget state its widget cannot read (%s); the widget shows its default.",
-                         type(exc).__name__)
+            _LOG.warning(
+                "Ignored a client widget state its widget cannot read (%s); the widget shows its default.",
+                type(exc).__name__,
+            )
             return default
 
     getitem.__wrapped__ = original_getitem

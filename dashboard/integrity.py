@@ -23,7 +23,7 @@ import os
 import stat
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,8 +49,20 @@ class Digest:
 
     def record(self, release_name: str) -> str:
         """The text of the record file written beside the release."""
-        return json.dumps({"format": FORMAT, "release": release_name, "content_sha256": self.content,
-                           "tables": self.tables, "views_and_macros": self.objects}, indent=2, sort_keys=True) + "\n"
+        return (
+            json.dumps(
+                {
+                    "format": FORMAT,
+                    "release": release_name,
+                    "content_sha256": self.content,
+                    "tables": self.tables,
+                    "views_and_macros": self.objects,
+                },
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n"
+        )
 
 
 def record_path(release: Path) -> Path:
@@ -77,21 +89,38 @@ def _catalog(con: duckdb.DuckDBPyConnection) -> _Catalog:
     """The file's tables, columns, views and macros, in four catalog queries (duckdb_functions() alone lists every
     built-in function: ~10 ms, so it is read once)."""
     where = {"db": con.execute("SELECT current_database()").fetchall()[0][0]}
-    tables: dict[str, list[tuple[str, str]]] = {r[0]: [] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
-        "ORDER BY table_name", where).fetchall()}
+    tables: dict[str, list[tuple[str, str]]] = {
+        r[0]: []
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
+            "ORDER BY table_name",
+            where,
+        ).fetchall()
+    }
     for t, c, ty in con.execute(
-            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = $db "
-            "AND schema_name = 'main' ORDER BY table_name, column_index", where).fetchall():
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = $db "
+        "AND schema_name = 'main' ORDER BY table_name, column_index",
+        where,
+    ).fetchall():
         if t in tables:
             tables[t].append((c, str(ty)))
-    views = [tuple(v) for v in con.execute(
-        "SELECT view_name, sql FROM duckdb_views() WHERE database_name = $db AND schema_name = 'main' "
-        "AND NOT internal ORDER BY view_name", where).fetchall()]
-    macros = [tuple(m) for m in con.execute(
-        "SELECT function_name, function_type, CAST(parameters AS VARCHAR), macro_definition FROM duckdb_functions() "
-        "WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
-        "AND function_type IN ('macro', 'table_macro') ORDER BY ALL", where).fetchall()]
+    views = [
+        tuple(v)
+        for v in con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = $db AND schema_name = 'main' "
+            "AND NOT internal ORDER BY view_name",
+            where,
+        ).fetchall()
+    ]
+    macros = [
+        tuple(m)
+        for m in con.execute(
+            "SELECT function_name, function_type, CAST(parameters AS VARCHAR), macro_definition FROM duckdb_functions() "
+            "WHERE database_name = $db AND schema_name = 'main' AND NOT internal "
+            "AND function_type IN ('macro', 'table_macro') ORDER BY ALL",
+            where,
+        ).fetchall()
+    ]
     return _Catalog(tables, views, macros)
 
 
@@ -107,7 +136,8 @@ def compute(con: duckdb.DuckDBPyConnection, catalog: _Catalog | None = None) -> 
         n, rows = con.execute(
             f"SELECT count(*), sha256(coalesce(string_agg(j, chr(10) ORDER BY j), '')) FROM ("  # noqa: S608
             f"SELECT CAST(to_json(__atlas_row) AS VARCHAR) AS j FROM (SELECT {select} FROM main.{_ident(t)}) "
-            f"AS __atlas_row)").fetchall()[0]
+            f"AS __atlas_row)"
+        ).fetchall()[0]
         per_table[t] = _sha({"table": t, "columns": cols, "rows": n, "rows_sha256": rows})
     objects = _sha({"views": [list(v) for v in cat.views], "macros": [list(m) for m in cat.macros]})
     content = _sha({"format": FORMAT, "tables": per_table, "views_and_macros": objects})
@@ -119,22 +149,38 @@ def expected_schema() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tupl
     """(table -> columns, views, macros) that this app's schema.sql and views.sql create: what a release must have."""
     schema = (config.ROOT / "dashboard" / "schema.sql").read_text()
     views = (config.ROOT / "dashboard" / "views.sql").read_text()
-    con = duckdb.connect(":memory:", config={"enable_external_access": False, "autoload_known_extensions": False,
-                                              "autoinstall_known_extensions": False})
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+        },
+    )
     try:
         con.execute(schema)
         con.execute(views)
         cols: dict[str, list[str]] = {}
-        for t, c in con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
-                                "AND database_name = current_database() ORDER BY table_name, column_index").fetchall():
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+            "AND database_name = current_database() ORDER BY table_name, column_index"
+        ).fetchall():
             cols.setdefault(t, []).append(c)
-        view_names = tuple(r[0] for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
-            "ORDER BY 1").fetchall())
-        macro_names = tuple(r[0] for r in con.execute(
-            "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal "
-            "AND database_name = current_database() AND function_type IN ('macro', 'table_macro') "
-            "ORDER BY 1").fetchall())
+        view_names = tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
+                "ORDER BY 1"
+            ).fetchall()
+        )
+        macro_names = tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal "
+                "AND database_name = current_database() AND function_type IN ('macro', 'table_macro') "
+                "ORDER BY 1"
+            ).fetchall()
+        )
     finally:
         con.close()
     tables = {t: tuple(c) for t, c in cols.items() if t not in view_names}
@@ -147,7 +193,7 @@ def as_of_problem(as_of, built_at=None, today: date | None = None) -> str | None
         as_of = as_of.date()
     if not isinstance(as_of, date):
         return f"its as-of date {as_of!r} is not a date"
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     latest, after = today + MAX_AS_OF_AHEAD, "tomorrow"
     if isinstance(built_at, datetime) and built_at.date() + MAX_AS_OF_AHEAD < latest:
         latest, after = built_at.date() + MAX_AS_OF_AHEAD, "the day after the release was built"
@@ -177,8 +223,9 @@ def problems(con: duckdb.DuckDBPyConnection, release: Path | None = None) -> lis
     missing_cols = [f"{t}.{c}" for t, cs in tables.items() for c in cs if (t, c) not in have_cols]
     if missing_cols:
         if missing_cols == [f"dataset.{DIGEST_COLUMN}"]:
-            return ["the data release records no content digest (built before releases were tamper-evident: "
-                    "rebuild it)"]
+            return [
+                "the data release records no content digest (built before releases were tamper-evident: rebuild it)"
+            ]
         out.append(f"the data release lacks column {', '.join(missing_cols)}")
     missing_objs = [v for v in views if v not in have_views] + [m for m in macros if m not in have_macros]
     if missing_objs:
@@ -205,8 +252,7 @@ def problems(con: duckdb.DuckDBPyConnection, release: Path | None = None) -> lis
     if not inside_ok and not record_ok:
         out.append("the data release does not match its recorded digest" + _changed(digest, record))
     elif not record_ok:  # the digest inside was rewritten to fit: only the record beside it tells
-        out.append(f"the data release does not match its record {record_path(release).name}"
-                   + _changed(digest, record))
+        out.append(f"the data release does not match its record {record_path(release).name}" + _changed(digest, record))
     elif not inside_ok:
         out.append("the data release does not match the digest recorded inside it")
     return out

@@ -113,10 +113,15 @@ def company_links(rel: Release, participant_id: str, as_of: date, skip: int = 0)
     """The companies headquartered in `participant_id` after the first `skip`, each with a link to its profile
     relative to the current page (Company?company=…&as_of=…), for a LinkColumn."""
     comp = companies_in(rel, participant_id).iloc[skip:]
-    return pd.DataFrame({
-        "name": comp["name"].to_numpy(),
-        "profile": [f"Company?{urlencode(state.encode({'company': c, 'as_of': as_of}))}"
-                    for c in _pylist(comp["company_id"])]})
+    return pd.DataFrame(
+        {
+            "name": comp["name"].to_numpy(),
+            "profile": [
+                f"Company?{urlencode(state.encode({'company': c, 'as_of': as_of}))}"
+                for c in _pylist(comp["company_id"])
+            ],
+        }
+    )
 
 
 def urls(col: pd.Series) -> list:
@@ -130,4 +135,3 @@ def participant_names(rel: Release) -> dict:
     """participant id -> name."""
     p = queries.participants(rel)
     return dict(zip(_pylist(p["participant_id"]), _pylist(p["name"]), strict=True))
-

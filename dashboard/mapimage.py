@@ -25,7 +25,7 @@ import io
 from PIL import Image, ImageDraw
 
 from dashboard.config import STATUS_COLORS
-from dashboard.mapscene import (  # noqa: F401 - the picture API
+from dashboard.mapscene import (
     _BG,
     _BORDER,
     GIF_WIDTH,
@@ -50,39 +50,48 @@ from dashboard.mapscene import (  # noqa: F401 - the picture API
 
 # --- SVG -------------------------------------------------------------------------------------------------------
 
+
 def svg(data: MapData, width: int = PNG_WIDTH) -> str:
     """The view as a standalone SVG document (text elements for every word; data XML-escaped)."""
     sc = compose(data, width)
     none = _hex(STATUS_COLORS["none"])
     fam = "font-family=\"Aileron, 'Helvetica Neue', Arial, sans-serif\""
-    out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="{sc.width}" '
-           f'height="{sc.height}" viewBox="0 0 {sc.width} {sc.height}" role="img">',
-           f"<title>{xml_text(sc.title)}</title>",
-           f'<rect width="{sc.width}" height="{sc.height}" fill="#ffffff"/>',
-           f'<g transform="translate({sc.map_x},{sc.map_y})" stroke="#ffffff" stroke-width="0.6" '
-           'stroke-linejoin="round">']
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="{sc.width}" '
+        f'height="{sc.height}" viewBox="0 0 {sc.width} {sc.height}" role="img">',
+        f"<title>{xml_text(sc.title)}</title>",
+        f'<rect width="{sc.width}" height="{sc.height}" fill="#ffffff"/>',
+        f'<g transform="translate({sc.map_x},{sc.map_y})" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',
+    ]
     for iso, d in _svg_paths(sc.map_width):
         fill = _hex(sc.fills[iso]) if iso in sc.fills else none
         tip = f"<title>{xml_text(sc.titles[iso])}</title>" if iso in sc.titles else ""
         out.append(f'<path d="{d}" fill="{fill}">{tip}</path>')
     for dot in sc.dots:
-        out.append(f'<circle cx="{dot.x:.1f}" cy="{dot.y:.1f}" r="{dot.r:.1f}" fill="{_hex(dot.fill)}" '
-                   f'stroke="#111827" stroke-width="1"><title>{xml_text(dot.label)}</title></circle>')
+        out.append(
+            f'<circle cx="{dot.x:.1f}" cy="{dot.y:.1f}" r="{dot.r:.1f}" fill="{_hex(dot.fill)}" '
+            f'stroke="#111827" stroke-width="1"><title>{xml_text(dot.label)}</title></circle>'
+        )
     out.append("</g>")
     for it in sc.items:
         if isinstance(it, Rect):
             stroke = f' stroke="{_hex(it.stroke)}" stroke-width="0.8"' if it.stroke else ""
-            out.append(f'<rect x="{it.x:.0f}" y="{it.y:.0f}" width="{it.w:.0f}" height="{it.h:.0f}" '
-                       f'fill="{_hex(it.fill)}"{stroke}/>')
+            out.append(
+                f'<rect x="{it.x:.0f}" y="{it.y:.0f}" width="{it.w:.0f}" height="{it.h:.0f}" '
+                f'fill="{_hex(it.fill)}"{stroke}/>'
+            )
         else:
             weight = ' font-weight="bold"' if it.bold else ""
-            out.append(f'<text x="{it.x:.0f}" y="{it.y:.0f}" {fam} font-size="{it.size}" fill="{_hex(it.fill)}" '
-                       f'text-anchor="{it.anchor}"{weight}>{xml_text(it.text)}</text>')
+            out.append(
+                f'<text x="{it.x:.0f}" y="{it.y:.0f}" {fam} font-size="{it.size}" fill="{_hex(it.fill)}" '
+                f'text-anchor="{it.anchor}"{weight}>{xml_text(it.text)}</text>'
+            )
     out.append("</svg>\n")
     return "\n".join(out)
 
 
 # --- raster ----------------------------------------------------------------------------------------------------
+
 
 def _map_layer(sc: Scene, scale: int) -> Image.Image:
     """The map of the scene, recoloured from the cached index image, dots on top; at `scale` x its size."""
@@ -110,9 +119,15 @@ def raster(sc: Scene, scale: int = SUPERSAMPLE) -> Image.Image:
         if isinstance(it, Rect):
             draw.rectangle((it.x, it.y, it.x + it.w, it.y + it.h), fill=it.fill, outline=it.stroke)
         else:
-            draw.text((it.x, it.y), drawable(it.text), font=font(it.size), fill=it.fill,
-                      anchor="rs" if it.anchor == "end" else "ls",
-                      stroke_width=1 if it.bold and it.size >= 24 else 0, stroke_fill=it.fill)
+            draw.text(
+                (it.x, it.y),
+                drawable(it.text),
+                font=font(it.size),
+                fill=it.fill,
+                anchor="rs" if it.anchor == "end" else "ls",
+                stroke_width=1 if it.bold and it.size >= 24 else 0,
+                stroke_fill=it.fill,
+            )
     return img
 
 
@@ -152,6 +167,7 @@ def gif(frames: list[MapData], width: int = GIF_WIDTH, ms: int = 700, hold_ms: i
         images.append(raster(sc, scale=1).quantize(palette=pal, dither=Image.Dither.NONE))
     buf = io.BytesIO()
     durations = [ms] * (len(images) - 1) + [hold_ms]
-    images[0].save(buf, "GIF", save_all=True, append_images=images[1:], duration=durations, loop=0,
-                   optimize=False, disposal=1)
+    images[0].save(
+        buf, "GIF", save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=False, disposal=1
+    )
     return buf.getvalue()

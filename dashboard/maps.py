@@ -11,6 +11,7 @@ Offline and light by design (see shared research tech notes):
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ SMALL_AREA = 1.5
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation (Streamlit sends `to_json()` as is), computed once per deck."""
 
-    def to_json(self) -> str:  # noqa: D102
+    def to_json(self) -> str:
         cached = self.__dict__.get("_atlas_json")
         if cached is None:
             cached = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
@@ -55,7 +56,7 @@ def _area(geom: dict) -> float:
     total = 0.0
     for poly in polys:
         ring = poly[0]
-        total += abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))) / 2
+        total += abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))) / 2
     return total
 
 
@@ -96,16 +97,30 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
     small = small[df.index]
     n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
     base = df["status_label"] if "status_label" in df.columns else df["status"].map(STATUS_LABELS)
-    labels = base + [f" ({k} instruments)" if k > 1 else "" for k in n] + [
-        " · UNVERIFIED" if s != "none" and not bool(v) else "" for s, v in zip(df["status"], df["verified"], strict=True)]
+    labels = (
+        base
+        + [f" ({k} instruments)" if k > 1 else "" for k in n]
+        + [
+            " · UNVERIFIED" if s != "none" and not bool(v) else ""
+            for s, v in zip(df["status"], df["verified"], strict=True)
+        ]
+    )
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
     return [
         # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
         # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour, r: radius.
-        {"id": pid, "n": name, "s": lab, "d": dl, "p": [round(float(x), 2), round(float(y), 2)],
-         "c": _rgba(st, 255), "r": (7 if st != "none" else 4) if sm else 4}
-        for pid, name, lab, dl, x, y, st, sm in zip(df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"],
-                                                   df["status"], small, strict=True)
+        {
+            "id": pid,
+            "n": name,
+            "s": lab,
+            "d": dl,
+            "p": [round(float(x), 2), round(float(y), 2)],
+            "c": _rgba(st, 255),
+            "r": (7 if st != "none" else 4) if sm else 4,
+        }
+        for pid, name, lab, dl, x, y, st, sm in zip(
+            df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], small, strict=True
+        )
     ]
 
 
@@ -156,8 +171,11 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
     counts = states["status"].value_counts()
     none = states.loc[states["status"] == "none", "status_label"]
     labels = STATUS_LABELS | ({"none": none.iloc[0]} if len(none) and "status_label" in states.columns else {})
-    rows = [{"status": labels[s], "count": int(counts.get(s, 0)),
-             "colour": "#%02x%02x%02x" % STATUS_COLORS[s]} for s in STATUS_ORDER if counts.get(s, 0) or s == "none"]
+    rows = [
+        {"status": labels[s], "count": int(counts.get(s, 0)), "colour": "#{:02x}{:02x}{:02x}".format(*STATUS_COLORS[s])}
+        for s in STATUS_ORDER
+        if counts.get(s, 0) or s == "none"
+    ]
     return pd.DataFrame(rows)
 
 
@@ -172,12 +190,16 @@ def legend_svg(legend_df: pd.DataFrame, note: str | None = None) -> str:
     items, x = [], 0
     for r in legend_df.itertuples():
         label = escape(f"{r.status} ({r.count})")
-        items.append(f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
-                     f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>')
+        items.append(
+            f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
+            f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>'
+        )
         x += 24 + int(8.2 * len(label)) + 22
     height = 30
     if note:  # a second line: how complete the named list is ("12 of about 58 signatories named (list partial)")
         items.append(f'<text x="0" y="48" font-family="sans-serif" font-size="15" fill="#111827">{escape(note)}</text>')
         x, height = max(x, int(8.2 * len(note)) + 10), 56
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="{height}" viewBox="0 0 {x} {height}" '
-            'role="img">' + "".join(items) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="{height}" viewBox="0 0 {x} {height}" '
+        'role="img">' + "".join(items) + "</svg>"
+    )

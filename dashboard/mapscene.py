@@ -47,6 +47,7 @@ class MapData:
 
 # --- shapes and projection -------------------------------------------------------------------------------------
 
+
 def natural_earth(lon: float, lat: float) -> tuple[float, float]:
     """Natural Earth I projection (unit sphere): lon/lat in degrees -> x, y."""
     lam, phi = math.radians(lon), math.radians(lat)
@@ -96,8 +97,10 @@ def _to_px(x: float, y: float, width: int) -> tuple[float, float]:
 def _shapes(width: int) -> tuple[tuple[str, str, tuple[tuple[tuple[float, float], ...], ...]], ...]:
     """Every country's rings in pixels of a map `width` wide (origin at the map's top left). Cached: a time-lapse
     projects once, then only recolours."""
-    return tuple((iso, name, tuple(tuple(_to_px(x, y, width) for x, y in ring) for ring in rings))
-                 for iso, name, rings, _ in _features())
+    return tuple(
+        (iso, name, tuple(tuple(_to_px(x, y, width) for x, y in ring) for ring in rings))
+        for iso, name, rings, _ in _features()
+    )
 
 
 @lru_cache(maxsize=8)
@@ -131,6 +134,7 @@ def _small() -> dict[str, bool]:
 
 # --- text ------------------------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=32)
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's bundled font at `size` px (needs Pillow >= 10.1 with FreeType, as in Pillow's wheels; else its
@@ -141,10 +145,12 @@ def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 @lru_cache(maxsize=4096)
 def _has_glyph(ch: str, size: int = 20) -> bool:
     f = font(size)
+
     def mask(c: str) -> bytes:
         im = Image.new("L", (2 * size, 2 * size))
         ImageDraw.Draw(im).text((2, 2), c, font=f, fill=255)
         return im.tobytes()
+
     return ch.isspace() or mask(ch) != mask("\U0010fff0")
 
 
@@ -202,6 +208,7 @@ def wrap(text: str, size: int, width: float) -> tuple[str, ...]:
 
 # --- the scene -------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Text:
     x: float
@@ -252,7 +259,7 @@ class Scene:
 
 
 def _hex(c: Color) -> str:
-    return "#%02x%02x%02x" % c
+    return "#{:02x}{:02x}{:02x}".format(*c)
 
 
 def _date_label(r) -> str:
@@ -301,7 +308,9 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
     sw = round(s_legend * 1.0)
     x = pad
     legend = maps.legend(st)
-    entries = [(f"{r.status} ({r.count})", tuple(int(r.colour[i:i + 2], 16) for i in (1, 3, 5))) for r in legend.itertuples()]
+    entries = [
+        (f"{r.status} ({r.count})", tuple(int(r.colour[i : i + 2], 16) for i in (1, 3, 5))) for r in legend.itertuples()
+    ]
     y += round(s_legend * 1.3)
     for text, colour in entries:
         w = sw + 8 + _width(text, s_legend) + 26
@@ -313,8 +322,11 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
     notes = ["States too small to draw at this scale are dots."]
     orgs = st[(st["kind"] == "organisation") & (st["status"] != "none")]
     if len(orgs):
-        notes.append("Organisations (not drawn on the map): "
-                     + "; ".join(f"{r.name}: {r.status_label}{_date_label(r)}" for r in orgs.itertuples()) + ".")
+        notes.append(
+            "Organisations (not drawn on the map): "
+            + "; ".join(f"{r.name}: {r.status_label}{_date_label(r)}" for r in orgs.itertuples())
+            + "."
+        )
     if data.coverage:
         notes.append(f"Named list: {data.coverage.rstrip('.')}.")
     y += round(s_note * 0.6)
@@ -322,7 +334,7 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
         for line in wrap(note, s_note, inner):
             y += round(s_note * 1.35)
             items.append(Text(pad, y, line, s_note, GREY))
-    source = (f"Source: {ATLAS_NAME}, dataset {data.version}, data as of {data.data_as_of:%d %B %Y}; {data.url}")
+    source = f"Source: {ATLAS_NAME}, dataset {data.version}, data as of {data.data_as_of:%d %B %Y}; {data.url}"
     y += round(s_note * 0.5)
     for line in wrap(source, s_note, inner):
         y += round(s_note * 1.35)

@@ -15,7 +15,7 @@ import shutil
 import stat
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard import config, db, integrity
@@ -69,8 +69,11 @@ def build_lock(data_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another build of {data_dir} to finish (lock {path}; giving up after {timeout:g} s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"waiting for another build of {data_dir} to finish (lock {path}; giving up after {timeout:g} s)",
+                file=sys.stderr,
+                flush=True,
+            )
             deadline = time.monotonic() + timeout
             while True:
                 time.sleep(0.05)
@@ -168,7 +171,7 @@ def replace_pointer(tmp: Path, data_dir: Path) -> None:
         try:
             os.rmdir(ptr)
         except OSError:
-            aside = data_dir / f"{config.POINTER_NAME}.broken-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+            aside = data_dir / f"{config.POINTER_NAME}.broken-{datetime.now(UTC):%Y%m%dT%H%M%S}"
             os.rename(ptr, aside)
             warn(f"{ptr} was a directory; moved aside to {aside}")
     os.replace(tmp, ptr)
@@ -222,8 +225,9 @@ def prune(releases: Path, keep: int, served: Path, grace: float = 0.0) -> None:
     """Keep the served release and the newest others up to `keep` in all (sessions may still read the old one).
     Beyond that, a release is removed only once it stopped being served `grace` seconds ago or more (its marker's
     mtime; a release found without a marker gets one now). Its record goes with it; its marker stays."""
-    files = sorted((p for p in releases.glob("atlas-*.duckdb") if p.is_file()),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
+    files = sorted(
+        (p for p in releases.glob("atlas-*.duckdb") if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     marker_of(served).unlink(missing_ok=True)  # served again (e.g. a pointer rolled back by hand)
     kept = [served]
     now = time.time()

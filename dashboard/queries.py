@@ -9,7 +9,7 @@ Derived facts live in dashboard/facts.py, lookups in dashboard/lookups.py, what 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,7 @@ from dashboard.cache import memo
 SQL_DIR = Path(__file__).resolve().parent / "queries"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 

@@ -22,10 +22,15 @@ FACT_TABLES = ("instruments", "actions", "stances", "events", "companies", "memb
 
 
 def _key(table: str, r: dict) -> str:
-    cols = {"instruments": ["instrument_id"], "actions": ["instrument_id", "participant_id", "action"],
-            "stances": ["company_id", "instrument_id", "stance"], "events": ["instrument_id", "title"],
-            "companies": ["company_id"], "memberships": ["participant_id", "bloc"],
-            "counts": ["instrument_id", "reported_count"]}[table]
+    cols = {
+        "instruments": ["instrument_id"],
+        "actions": ["instrument_id", "participant_id", "action"],
+        "stances": ["company_id", "instrument_id", "stance"],
+        "events": ["instrument_id", "title"],
+        "companies": ["company_id"],
+        "memberships": ["participant_id", "bloc"],
+        "counts": ["instrument_id", "reported_count"],
+    }[table]
     return " ".join(str(r.get(c)) for c in cols)
 
 
@@ -33,8 +38,13 @@ def todo(sources: Path | None = None, today: date | None = None) -> dict[str, li
     """Every item needing attention, by section (each item one line: 'file:line: what')."""
     src = load_sources(sources or config.SOURCES_DIR)
     today = today or date.today()
-    out: dict[str, list[str]] = {"problems": [str(p) for p in src.problems], "unverified": [], "stale": [],
-                                 "incomplete lists": [], "not first-hand": []}
+    out: dict[str, list[str]] = {
+        "problems": [str(p) for p in src.problems],
+        "unverified": [],
+        "stale": [],
+        "incomplete lists": [],
+        "not first-hand": [],
+    }
     for t in FACT_TABLES:
         df = src.tables.get(t)
         if df is None or df.empty:
@@ -51,16 +61,21 @@ def todo(sources: Path | None = None, today: date | None = None) -> dict[str, li
                 out["not first-hand"].append(f"{where}: {r['source_kind']} source {r.get('source_url')}")
     counts, actions = src.tables.get("counts"), src.tables.get("actions")
     named = actions.groupby("instrument_id")["participant_id"].nunique() if actions is not None and len(actions) else {}
-    latest = (counts.sort_values("as_reported_on").drop_duplicates("instrument_id", keep="last").set_index("instrument_id")
-              if counts is not None and len(counts) else pd.DataFrame())
-    for iid, n in (named.items() if hasattr(named, "items") else []):
+    latest = (
+        counts.sort_values("as_reported_on").drop_duplicates("instrument_id", keep="last").set_index("instrument_id")
+        if counts is not None and len(counts)
+        else pd.DataFrame()
+    )
+    for iid, n in named.items() if hasattr(named, "items") else []:
         if iid not in latest.index:
             out["incomplete lists"].append(f"{iid}: {n} named, no reported count (is the list complete?)")
     for iid, r in latest.iterrows():
         if not r["list_complete"]:
-            out["incomplete lists"].append(f"{r['_file']}:{r['_row']}: {iid}: {int(named.get(iid, 0))} of "
-                                        f"{'about ' if r['count_is_approx'] else ''}{r['reported_count']} "
-                                        f"{r['noun']} named")
+            out["incomplete lists"].append(
+                f"{r['_file']}:{r['_row']}: {iid}: {int(named.get(iid, 0))} of "
+                f"{'about ' if r['count_is_approx'] else ''}{r['reported_count']} "
+                f"{r['noun']} named"
+            )
     return out
 
 

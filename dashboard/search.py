@@ -43,8 +43,11 @@ MAX_NUMBER_HOLDERS = 2000  # entries holding a query's numbers whose letters are
 MAX_WORD_CANDIDATES = 2000  # names holding every word of a query that are scored ("the" at x100)
 MIN_FUZZY_LEN = 3  # one or two characters: codes and exact keys only ("UK", "EU"), no fuzzy guess
 
-PAGES = {"participant": ("pages/5_Country.py", "country"), "instrument": ("pages/6_Instrument.py", "instrument"),
-         "company": ("pages/7_Company.py", "company")}
+PAGES = {
+    "participant": ("pages/5_Country.py", "country"),
+    "instrument": ("pages/6_Instrument.py", "instrument"),
+    "company": ("pages/7_Company.py", "company"),
+}
 _KIND_ORDER = {"participant": 0, "instrument": 1, "company": 2}
 
 # Alternative names that neither pycountry nor country_converter carries (their regexes cover "Britain", "Turkey",
@@ -118,8 +121,9 @@ def _fuzzy(query: str, key: str) -> float:
     "seoul" in "seoul declaration") at 0.9; the query inside a longer name (partial_ratio, "bletchly") at 0.81.
     WRatio, which finds the candidates, also gives 85.5 to any two names that share one word ("open ai" and
     "eu ai act", "alert 1" and a date's "1"): that is why it is not the final score."""
-    return float(max(fuzz.ratio(query, key), 0.9 * fuzz.token_set_ratio(query, key),
-                     0.81 * fuzz.partial_ratio(query, key)))
+    return float(
+        max(fuzz.ratio(query, key), 0.9 * fuzz.token_set_ratio(query, key), 0.81 * fuzz.partial_ratio(query, key))
+    )
 
 
 def _holding_words(index: Index, letters: str) -> list[int]:
@@ -169,8 +173,9 @@ def _country_aliases() -> tuple[dict[str, list[str]], dict[str, str]]:
     table = countries._coco_table()
     names: dict[str, list[str]] = {}
     regexes: dict[str, str] = {}
-    for iso3, short, official, rx in zip(_col(table, "ISO3"), _col(table, "name_short"), _col(table, "name_official"),
-                                         _col(table, "regex"), strict=True):
+    for iso3, short, official, rx in zip(
+        _col(table, "ISO3"), _col(table, "name_short"), _col(table, "name_official"), _col(table, "regex"), strict=True
+    ):
         if not isinstance(iso3, str):
             continue
         c = pycountry.countries.get(alpha_3=iso3)
@@ -211,8 +216,13 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
         entry_numbers.append(frozenset(nums))
         return n
 
-    for pid, name, official, iso2 in zip(_col(participants, "participant_id"), _col(participants, "name"),
-                                         _col(participants, "official_name"), _col(participants, "iso2"), strict=True):
+    for pid, name, official, iso2 in zip(
+        _col(participants, "participant_id"),
+        _col(participants, "name"),
+        _col(participants, "official_name"),
+        _col(participants, "iso2"),
+        strict=True,
+    ):
         alt = aliases.get(pid, [])
         names = _strs(name, official, *alt)
         n = add("participant", pid, name or pid, [pid, *_strs(iso2), *names], names, set())
@@ -223,11 +233,11 @@ def build_index(instruments: pd.DataFrame, participants: pd.DataFrame, companies
             except re.error:  # a library regex we cannot compile: the names still match
                 pass
 
-    for iid, name, short in zip(_col(instruments, "instrument_id"), _col(instruments, "name"),
-                                _col(instruments, "short_name"), strict=True):
+    for iid, name, short in zip(
+        _col(instruments, "instrument_id"), _col(instruments, "name"), _col(instruments, "short_name"), strict=True
+    ):
         names = _strs(short, name)
-        add("instrument", iid, short or name or iid, [iid, *names], names,
-            _numbers(" ".join(names)))
+        add("instrument", iid, short or name or iid, [iid, *names], names, _numbers(" ".join(names)))
 
     for cid, name in zip(_col(companies, "company_id"), _col(companies, "name"), strict=True):
         names = _strs(name)
@@ -286,8 +296,9 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
                 score(n, 96.0)
 
     if letters and len(_compact(norm)) >= MIN_FUZZY_LEN:
-        found = process.extract(norm, index.keys, scorer=fuzz.WRatio, processor=None, score_cutoff=RECALL_CUTOFF,
-                                limit=max(limit * 32, 256))
+        found = process.extract(
+            norm, index.keys, scorer=fuzz.WRatio, processor=None, score_cutoff=RECALL_CUTOFF, limit=max(limit * 32, 256)
+        )
         candidates = dict.fromkeys(k for _key, _w, k in found)
         # WRatio scales a short query inside a long name down to 60 ("lethal" in the 60-character name of UNGA
         # 79/62): the names holding every word of the query are candidates too.
@@ -305,13 +316,25 @@ def search(index: Index, query: object, limit: int = 8) -> list[Hit]:
         # instrument with a 1 in its name.
         for n in sorted(holding)[:MAX_NUMBER_HOLDERS]:
             # The letters need only be in the name ("eo" in "us eo 14179 ..."): the number has already chosen it.
-            s = max((max(fuzz.token_set_ratio(letters, key), fuzz.partial_ratio(letters, key))
-                     for key in index.entry_keys[n]), default=0.0)
+            s = max(
+                (
+                    max(fuzz.token_set_ratio(letters, key), fuzz.partial_ratio(letters, key))
+                    for key in index.entry_keys[n]
+                ),
+                default=0.0,
+            )
             if s >= LETTERS_CUTOFF:
                 score(n, min(max(scores.get(n, 0.0), 90.0) + 4.0, 99.0))
 
-    best = sorted(scores.items(), key=lambda kv: (-kv[1], _KIND_ORDER[index.entries[kv[0]].kind],
-                                                   len(index.entries[kv[0]].label), index.entries[kv[0]].label))
+    best = sorted(
+        scores.items(),
+        key=lambda kv: (
+            -kv[1],
+            _KIND_ORDER[index.entries[kv[0]].kind],
+            len(index.entries[kv[0]].label),
+            index.entries[kv[0]].label,
+        ),
+    )
     out = []
     for n, s in best[:limit]:
         e = index.entries[n]

@@ -8,12 +8,15 @@ from typing import Any
 import streamlit as st
 
 from dashboard import search, searchview, state
-from dashboard.db import Release
 from dashboard.config import PAGES
+from dashboard.db import Release
 from dashboard.fmt import esc
 
-SEARCH_ICONS = {"participant": ":material/flag:", "instrument": ":material/description:",
-                "company": ":material/business:"}
+SEARCH_ICONS = {
+    "participant": ":material/flag:",
+    "instrument": ":material/description:",
+    "company": ":material/business:",
+}
 SEARCH_WORDS = {"participant": "Country profile", "instrument": "Instrument profile", "company": "Company profile"}
 
 
@@ -29,10 +32,16 @@ def search_box(view: Any, where: str, label: str = "Search the Atlas") -> None:
     as_of = state.encode_value(st.session_state.get("as_of", view.info["as_of"]))
     if target is not None:
         st.switch_page(target.page, query_params={**target.query_params, "as_of": as_of})
-    query = st.text_input(label, key=key, max_chars=search.MAX_QUERY, on_change=_search_entered,
-                          args=(view.rel, key, go_key, view.path), placeholder="Country, instrument, number or company",
-                          help="For example: Kenya, UK, CETS 225, 78/265, EO 14179, OpenAI. Enter opens the best "
-                               "match; when several fit, pick one below.")
+    query = st.text_input(
+        label,
+        key=key,
+        max_chars=search.MAX_QUERY,
+        on_change=_search_entered,
+        args=(view.rel, key, go_key, view.path),
+        placeholder="Country, instrument, number or company",
+        help="For example: Kenya, UK, CETS 225, 78/265, EO 14179, OpenAI. Enter opens the best "
+        "match; when several fit, pick one below.",
+    )
     if not query:
         return
     found = searchview.hits(view.rel, query)
@@ -43,11 +52,23 @@ def search_box(view: Any, where: str, label: str = "Search the Atlas") -> None:
     for h in found:
         # The label alone (a sidebar is narrow); the icon and the tooltip say which profile opens.
         if _SCRIPT_PATHS.get(h.page) == view.path:
-            st.button(esc(h.label), icon=SEARCH_ICONS[h.kind], type="tertiary", key=f"{key}-{h.kind}-{h.id}",
-                      help=SEARCH_WORDS[h.kind], on_click=_open_here, args=(h, key))
+            st.button(
+                esc(h.label),
+                icon=SEARCH_ICONS[h.kind],
+                type="tertiary",
+                key=f"{key}-{h.kind}-{h.id}",
+                help=SEARCH_WORDS[h.kind],
+                on_click=_open_here,
+                args=(h, key),
+            )
         else:
-            st.page_link(h.page, label=esc(h.label), icon=SEARCH_ICONS[h.kind], help=SEARCH_WORDS[h.kind],
-                         query_params={**h.query_params, "as_of": as_of})
+            st.page_link(
+                h.page,
+                label=esc(h.label),
+                icon=SEARCH_ICONS[h.kind],
+                help=SEARCH_WORDS[h.kind],
+                query_params={**h.query_params, "as_of": as_of},
+            )
 
 
 _SCRIPT_PATHS = {script: path for script, path, _, _ in PAGES}

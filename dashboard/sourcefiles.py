@@ -9,14 +9,15 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from dashboard.textrules import text_problems, unquote_formula
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +32,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row else self.file
         return f"{where}: {self.field}: {self.message}"
-
 
 
 @dataclass
@@ -50,7 +50,6 @@ class Sources:
         self.problems.append(Problem(file, row, fld, message))
 
 
-
 def read_text(src: Sources, path: Path, rel: str) -> str | None:
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -60,7 +59,9 @@ def read_text(src: Sources, path: Path, rel: str) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        src.add(rel, line, "-", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save as UTF-8")
+        src.add(
+            rel, line, "-", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save as UTF-8"
+        )
         return None
 
 
@@ -121,8 +122,13 @@ def read_yaml(src: Sources, path: Path, rel: str) -> object | None:
     try:
         return safe_yaml(text)
     except _YamlTooBig:
-        src.add(rel, 0, "-", f"YAML expands to more than {MAX_YAML_NODES:,} values through its aliases (&anchor / "
-                             "*alias): refused before it is expanded, as a billion-laughs document must be")
+        src.add(
+            rel,
+            0,
+            "-",
+            f"YAML expands to more than {MAX_YAML_NODES:,} values through its aliases (&anchor / "
+            "*alias): refused before it is expanded, as a billion-laughs document must be",
+        )
         return None
     except RecursionError:
         src.add(rel, 0, "-", "YAML is nested too deeply")
@@ -132,7 +138,6 @@ def read_yaml(src: Sources, path: Path, rel: str) -> object | None:
         line = mark.line + 1 if mark else 0
         src.add(rel, line, "-", f"YAML syntax error: {getattr(exc, 'problem', None) or exc}")
         return None
-
 
 
 def read_csv(src: Sources, path: Path, rel: str, columns: dict[str, str]) -> list[tuple[int, dict]]:
@@ -183,7 +188,6 @@ def read_csv(src: Sources, path: Path, rel: str, columns: dict[str, str]) -> lis
     return out
 
 
-
 def parse_date(value: str) -> date | None:
     if not ISO_DATE.fullmatch(value):
         return None
@@ -191,3 +195,51 @@ def parse_date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+# --- provenance (provenance/*.yml): one typed entry per source file ----------------------------------------
+
+PROVENANCE_FIELDS = {"title": "text", "producer": "text", "licence": "text", "accessed": "date", "notes": "text"}
+
+
+def provenance_entry(src: Sources, rel: str, key: str, entry: dict) -> dict:
+    """The entry with only known fields of the right type: text fields must be YAML strings that pass the text
+    rules (a list, a mapping or a number is refused, not published as its Python repr), `accessed` a date."""
+    out: dict = {}
+    for name, value in entry.items():
+        kind = PROVENANCE_FIELDS.get(str(name))
+        if kind is None:
+            src.add(rel, 0, f"{key}.{name}", f"unknown field; a provenance entry has: {', '.join(PROVENANCE_FIELDS)}")
+            continue
+        if value is None:
+            continue
+        if kind == "date":
+            if not isinstance(value, (str, date)) or isinstance(value, datetime):
+                src.add(rel, 0, f"{key}.{name}", f"must be a date in YYYY-MM-DD form, not {yaml_type(value)}")
+                continue
+            out[name] = value
+            continue
+        if not isinstance(value, str):
+            src.add(rel, 0, f"{key}.{name}", f"must be text, not {yaml_type(value)} (quote it if it is text)")
+            continue
+        text = unquote_formula(value.strip())
+        problems = [
+            *(["value contains a control character"] if any(ord(c) < 32 and c not in "\n\t" for c in text) else []),
+            *text_problems(text, formula_ok=text != value.strip()),
+        ]
+        for why in problems:
+            src.add(rel, 0, f"{key}.{name}", why)
+        if not problems:
+            out[name] = text
+    return out
+
+
+def yaml_type(value: object) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def provenance_of(provenance: dict, rel: str) -> dict:
+    e = provenance.get(rel, {})
+    return {k: e.get(k) for k in ("title", "producer", "licence", "accessed")} | {"notes": e.get("notes")}

@@ -7,12 +7,12 @@ default" without printing a hostile value back. `encode()` is the inverse, for t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
-
-import re
 
 from dashboard.textrules import invisible_problem
 

@@ -14,15 +14,28 @@ from dashboard.fmt import date_text
 
 POSITIVE = ("party", "signed", "jurisdiction", "member_bound", "endorsed", "voted_yes")
 # The issuer's status class for each life of its instrument.
-_ISSUER_CLASS = {"in_force": "jurisdiction", "adopted": "jurisdiction", "scheduled": "issuer_pending",
-                 "pending": "issuer_pending", "not_in_force": "issuer_pending"} | dict.fromkeys(ENDED_STATUSES,
-                                                                                             "issuer_ended")
+_ISSUER_CLASS = {
+    "in_force": "jurisdiction",
+    "adopted": "jurisdiction",
+    "scheduled": "issuer_pending",
+    "pending": "issuer_pending",
+    "not_in_force": "issuer_pending",
+} | dict.fromkeys(ENDED_STATUSES, "issuer_ended")
 SELECTIONS = {"binding": "All binding instruments", "voluntary": "All voluntary instruments"}
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
-COLS = ["instrument_id", "participant_id", "status", "action", "action_date", "date_precision", "source_url",
-        "verified", "note"]
+COLS = [
+    "instrument_id",
+    "participant_id",
+    "status",
+    "action",
+    "action_date",
+    "date_precision",
+    "source_url",
+    "verified",
+    "note",
+]
 
 
 def _nonnull(col: pd.Series) -> pd.Series:
@@ -38,8 +51,7 @@ _FIRST_COLS = ["adopted_on", "opened_on", "in_force_on", "ended_on"]
 
 def _first_ts(instruments: pd.DataFrame) -> pd.Series:
     """The earliest of the four dates per instrument, column-wise (NaT where it has none)."""
-    return pd.DataFrame({c: pd.to_datetime(instruments[c]) for c in _FIRST_COLS},
-                        index=instruments.index).min(axis=1)
+    return pd.DataFrame({c: pd.to_datetime(instruments[c]) for c in _FIRST_COLS}, index=instruments.index).min(axis=1)
 
 
 def first_dates(instruments: pd.DataFrame) -> pd.Series:
@@ -80,17 +92,35 @@ def life_on(instruments: pd.DataFrame, as_of: date) -> pd.DataFrame:
                 text = f"superseded by {names.get(by, by)} on {date_text(ended)}"
             rows.append((r.instrument_id, how, ended, text))
         elif _known(in_force) and in_force <= as_of:
-            rows.append((r.instrument_id, "in_force", in_force,
-                         f"{'in force' if binding else 'in effect'} since {date_text(in_force)}"))
+            rows.append(
+                (
+                    r.instrument_id,
+                    "in_force",
+                    in_force,
+                    f"{'in force' if binding else 'in effect'} since {date_text(in_force)}",
+                )
+            )
         elif _known(in_force) and _known(adopted) and adopted <= as_of:
-            rows.append((r.instrument_id, "scheduled", adopted,
-                         f"adopted {date_text(adopted)}; {'in force' if binding else 'takes effect'} from "
-                         f"{date_text(in_force)}"))
+            rows.append(
+                (
+                    r.instrument_id,
+                    "scheduled",
+                    adopted,
+                    f"adopted {date_text(adopted)}; {'in force' if binding else 'takes effect'} from "
+                    f"{date_text(in_force)}",
+                )
+            )
         elif r.kind == "bill" or r.status == "pending":
             rows.append((r.instrument_id, "pending", None, "bill pending"))
         elif r.kind == "treaty" and _known(r.opened_on) and r.opened_on <= as_of:
-            rows.append((r.instrument_id, "not_in_force", r.opened_on,
-                         f"open for signature since {date_text(r.opened_on)}; not yet in force"))
+            rows.append(
+                (
+                    r.instrument_id,
+                    "not_in_force",
+                    r.opened_on,
+                    f"open for signature since {date_text(r.opened_on)}; not yet in force",
+                )
+            )
         elif _known(adopted) and adopted <= as_of:
             rows.append((r.instrument_id, "adopted", adopted, f"adopted {date_text(adopted)}"))
         else:
@@ -116,18 +146,28 @@ def all_statuses(instruments: pd.DataFrame, actions: pd.DataFrame, eu_members: s
     if len(law):
         lf = life.loc[law["instrument_id"]]
         since = lf["since"].where(lf["since"].notna(), None).to_numpy()
-        base = pd.DataFrame({"instrument_id": law["instrument_id"].to_numpy(), "action": None, "action_date": since,
-                             "date_precision": "day", "source_url": law["source_url"].to_numpy(),
-                             "verified": law["verified"].astype(bool).to_numpy(),
-                             "note": lf["life_text"].to_numpy()})
+        base = pd.DataFrame(
+            {
+                "instrument_id": law["instrument_id"].to_numpy(),
+                "action": None,
+                "action_date": since,
+                "date_precision": "day",
+                "source_url": law["source_url"].to_numpy(),
+                "verified": law["verified"].astype(bool).to_numpy(),
+                "note": lf["life_text"].to_numpy(),
+            }
+        )
         klass = lf["life"].map(_ISSUER_CLASS).to_numpy()
         extra.append(base.assign(participant_id=law["jurisdiction_id"].to_numpy(), status=klass))
         # EU law applies in every member state while it is in force (or adopted, for a regulation not yet applying).
         eu_law = base[(law["jurisdiction_id"] == "EU").to_numpy() & (klass == "jurisdiction")]
         if len(eu_law) and eu_members:
             members = pd.DataFrame({"participant_id": sorted(eu_members)})
-            extra.append(eu_law.merge(members, how="cross").assign(
-                status="member_bound", note="EU regulation: applies in every EU member state"))
+            extra.append(
+                eu_law.merge(members, how="cross").assign(
+                    status="member_bound", note="EU regulation: applies in every EU member state"
+                )
+            )
     out = pd.concat([a[COLS], *[e[COLS] for e in extra]], ignore_index=True) if extra else a[COLS].copy()
     # An act recorded by the participant itself wins over the derived rows.
     out = out.drop_duplicates(["instrument_id", "participant_id"], keep="first")
@@ -148,8 +188,14 @@ def status_labels(status: pd.Series, note: pd.Series) -> pd.Series:
     return base.where(~issuer, "Issuer: " + note.astype(str))
 
 
-def participant_statuses(participants: pd.DataFrame, instruments: pd.DataFrame, actions: pd.DataFrame,
-                         members: pd.DataFrame, selection: str, as_of: date) -> pd.DataFrame:
+def participant_statuses(
+    participants: pd.DataFrame,
+    instruments: pd.DataFrame,
+    actions: pd.DataFrame,
+    members: pd.DataFrame,
+    selection: str,
+    as_of: date,
+) -> pd.DataFrame:
     """Every participant with its status for `selection` (an instrument id, 'binding' or 'voluntary') on `as_of`.
 
     For 'binding'/'voluntary' the strongest status across those instruments wins, and `n_instruments` counts the
@@ -163,28 +209,44 @@ NOT_NAMED = "Not named (list partial)"
 NOT_NAMED_SOME = "No record (some lists partial)"
 
 
-def select(participants: pd.DataFrame, allst: pd.DataFrame, selection: str,
-           none_label: str = STATUS_LABELS["none"]) -> pd.DataFrame:
+def select(
+    participants: pd.DataFrame, allst: pd.DataFrame, selection: str, none_label: str = STATUS_LABELS["none"]
+) -> pd.DataFrame:
     """From all_statuses(): every participant with its status for one instrument, or its strongest status across
     all binding / all voluntary ones (with `n_instruments`, the count of instruments with a positive status).
     `none_label` is what a participant with no record reads: on a partial list, absence is not a refusal."""
-    cols = ["participant_id", "status", "action", "action_date", "date_precision", "source_url", "verified", "note",
-            "instrument_id", "instrument"]
+    cols = [
+        "participant_id",
+        "status",
+        "action",
+        "action_date",
+        "date_precision",
+        "source_url",
+        "verified",
+        "note",
+        "instrument_id",
+        "instrument",
+    ]
     if selection in SELECTIONS:
         allst = allst[allst["legally_binding"] == (selection == "binding")].copy()
     else:
         allst = allst[allst["instrument_id"] == selection].copy()
     allst["rank"] = allst["status"].map(_RANK)
     allst = allst.sort_values(["participant_id", "rank", "action_date"], ascending=[True, True, False])
-    n = (allst[allst["status"].isin(POSITIVE)].groupby("participant_id")["instrument_id"].nunique()
-         .rename("n_instruments"))
+    n = (
+        allst[allst["status"].isin(POSITIVE)]
+        .groupby("participant_id")["instrument_id"]
+        .nunique()
+        .rename("n_instruments")
+    )
     best = allst.drop_duplicates("participant_id")[cols]
     base = participants.rename(columns={"source_url": "participant_source_url"})
     out = base.merge(best, on="participant_id", how="left").merge(n, on="participant_id", how="left")
     out["status"] = out["status"].fillna("none")
     out["n_instruments"] = out["n_instruments"].fillna(0).astype(int)
-    out["status_label"] = (status_labels(out["status"], out["note"]) if selection not in SELECTIONS
-                           else out["status"].map(STATUS_LABELS))
+    out["status_label"] = (
+        status_labels(out["status"], out["note"]) if selection not in SELECTIONS else out["status"].map(STATUS_LABELS)
+    )
     out.loc[out["status"] == "none", "status_label"] = none_label
     out["rank"] = out["status"].map(_RANK)
     return out.sort_values(["rank", "name"]).drop(columns="rank").reset_index(drop=True)

@@ -33,9 +33,14 @@ QUOTABLE = "=+-@\uff1d\uff0b\uff0d\uff20"  # signs the apostrophe exception may 
 PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")  # a number, not a formula: -2, +44, 1,5
 # Scripts that one word may combine (UTS #39, "highly restrictive"); full-width Latin counts as Latin here.
 _EAST_ASIAN = ({"Latin", "Han", "Hiragana", "Katakana"}, {"Latin", "Han", "Bopomofo"}, {"Latin", "Han", "Hangul"})
-_BAD_CATEGORIES = {"Cc": "a control character", "Cf": "an invisible formatting character",
-                   "Zl": "a line separator", "Zp": "a paragraph separator", "Co": "a private-use character",
-                   "Cs": "a lone surrogate"}
+_BAD_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Co": "a private-use character",
+    "Cs": "a lone surrogate",
+}
 _NEUTRAL_LETTERS = {"MICRO SIGN"}  # a unit symbol (µg), not a Greek look-alike in a Latin word
 
 
@@ -48,9 +53,11 @@ def formula_problem(value: str) -> str | None:
     """Why the (stripped) text `value` would run as a spreadsheet formula, or None."""
     if value and value[0] in FORMULA_START and not PLAIN_NUMBER.fullmatch(value):
         sign = {"\t": "a TAB", "\r": "a CR"}.get(value[0], repr(value[0]))
-        return (f"text starts with {sign}, which a spreadsheet opening the CSV runs as a formula; reword it, or if it "
-                f"must start so, write it with a leading apostrophe ('{value[0].strip() or '…'}…): the build then "
-                "keeps the text without the apostrophe")
+        return (
+            f"text starts with {sign}, which a spreadsheet opening the CSV runs as a formula; reword it, or if it "
+            f"must start so, write it with a leading apostrophe ('{value[0].strip() or '…'}…): the build then "
+            "keeps the text without the apostrophe"
+        )
     return None
 
 
@@ -108,8 +115,10 @@ def mixed_script_problem(text: str) -> str | None:
         main = max(sorted(scripts), key=lambda s: counts[s])
         odd = next(ch for ch, s in letters if s != main)
         others = " and ".join(sorted(scripts - {main}))
-        return (f"the word {word!r} mixes {main} and {others} letters ({char_name(odd)}): a look-alike of another "
-                "letter? Write each word in one script")
+        return (
+            f"the word {word!r} mixes {main} and {others} letters ({char_name(odd)}): a look-alike of another "
+            "letter? Write each word in one script"
+        )
     return None
 
 
@@ -132,9 +141,11 @@ def text_problems(value: str, formula_ok: bool = False) -> list[str]:
     out = [p for p in (None if formula_ok else formula_problem(value), invisible_problem(value)) if p]
     if not value.isascii():
         if not unicodedata.is_normalized("NFC", value):
-            out.append("text is not in Unicode NFC form (an accented letter written as a letter plus a combining "
-                       "mark, as some editors save it); re-save it as NFC, e.g. "
-                       "python -c \"import sys,unicodedata as u;print(u.normalize('NFC',sys.stdin.read()),end='')\"")
+            out.append(
+                "text is not in Unicode NFC form (an accented letter written as a letter plus a combining "
+                "mark, as some editors save it); re-save it as NFC, e.g. "
+                "python -c \"import sys,unicodedata as u;print(u.normalize('NFC',sys.stdin.read()),end='')\""
+            )
         mixed = mixed_script_problem(value)
         if mixed:
             out.append(mixed)
@@ -150,8 +161,10 @@ def host_problem(host: str) -> str | None:
     only for an ASCII host, so the build must refuse any other."""
     if not host.isascii():
         odd = next(ch for ch in host if not ch.isascii())
-        return (f"host name has a non-ASCII character ({char_name(odd)}): a look-alike of an ASCII name? Write the "
-                "host in ASCII (an international name in its xn-- form)")
+        return (
+            f"host name has a non-ASCII character ({char_name(odd)}): a look-alike of an ASCII name? Write the "
+            "host in ASCII (an international name in its xn-- form)"
+        )
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(lb) for lb in labels):
         return f"URL has no valid host name ({host!r})"
@@ -168,8 +181,10 @@ def host_problem(host: str) -> str | None:
         if mixed:
             return f"host label {lb!r} ({decoded!r}) is an international look-alike name: {mixed}"
         if _all_latin_lookalikes(decoded):
-            return (f"host label {lb!r} ({decoded!r}) is an international name made only of letters that look "
-                    "like Latin ones: a look-alike of an ASCII host")
+            return (
+                f"host label {lb!r} ({decoded!r}) is an international name made only of letters that look "
+                "like Latin ones: a look-alike of an ASCII host"
+            )
     return None
 
 

@@ -6,10 +6,11 @@ or is shown with st.text / st.dataframe; links go through `safe_url()`. Nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,8 @@ state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+
 @dataclass
 class View:
     """What a page needs: the release, its identity, the as-of date and the validated URL settings."""
@@ -58,8 +61,11 @@ class View:
         self._show_notice()
 
     def _show_notice(self) -> None:
-        text = state.notice(st.session_state.get("_atlas_reset", []), st.session_state.get("_atlas_unknown", 0),
-                            st.session_state.get("_atlas_trimmed", False))
+        text = state.notice(
+            st.session_state.get("_atlas_reset", []),
+            st.session_state.get("_atlas_unknown", 0),
+            st.session_state.get("_atlas_trimmed", False),
+        )
         if text and self._slot is not None:
             self._slot.info(text, icon=":material/link_off:")
 
@@ -78,11 +84,12 @@ def _base_url() -> str:
 
 def _query() -> dict[str, list[str]]:
     qp = st.query_params
-    return {k: qp.get_all(k) for k in qp.keys()}
+    return {k: qp.get_all(k) for k in qp}
 
 
-def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param]] | None = None,
-         sidebar_last: bool = False) -> View:
+def page(
+    path: str, title: str, spec: Callable[[Release, dict], list[state.Param]] | None = None, sidebar_last: bool = False
+) -> View:
     """Start a page: config, release (or a maintenance notice), navigation, as-of date and URL settings.
 
     sidebar_last=True leaves the sidebar (navigation, date picker) to `sidebar(view)`, which the page then calls at
@@ -90,15 +97,19 @@ def page(path: str, title: str, spec: Callable[[Release, dict], list[state.Param
     as-of date is read from the session either way (set from the URL on the page's first run)."""
     # The tab icon is our own file: a ":material/…" icon would make every page ask Google's font server for it.
     # The Overview's tab reads just the Atlas's name, not "AI Governance Atlas · AI Governance Atlas".
-    st.set_page_config(page_title=title if title == ATLAS_NAME else f"{title} · {ATLAS_NAME}", page_icon=str(FAVICON),
-                       layout="wide")
+    st.set_page_config(
+        page_title=title if title == ATLAS_NAME else f"{title} · {ATLAS_NAME}", page_icon=str(FAVICON), layout="wide"
+    )
     try:
         rel = queries.current_release()
         info = queries.dataset_info(rel)
     except DatasetUnavailable as exc:
         st.title(ATLAS_NAME)
-        st.warning("The Atlas is briefly unavailable for maintenance: its data release could not be opened. "
-                   "Please try again in a few minutes.", icon=":material/construction:")
+        st.warning(
+            "The Atlas is briefly unavailable for maintenance: its data release could not be opened. "
+            "Please try again in a few minutes.",
+            icon=":material/construction:",
+        )
         st.caption(f"Reason, for the maintainers: {esc(exc)}")
         st.stop()
     params = [state.Param("as_of", info["as_of"], kind="date", lo=MIN_DATE, hi=info["as_of"])]
@@ -132,13 +143,16 @@ def sidebar(view: View) -> None:
         for script, _, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=carry)
         st.divider()
-        st.date_input("View the data as of", key="as_of", min_value=MIN_DATE, max_value=view.info["as_of"],
-                      format="YYYY-MM-DD",
-                      help="Maps, counts and charts are recomputed as they stood on this day. "
-                           "Defaults to the dataset's as-of date.")
+        st.date_input(
+            "View the data as of",
+            key="as_of",
+            min_value=MIN_DATE,
+            max_value=view.info["as_of"],
+            format="YYYY-MM-DD",
+            help="Maps, counts and charts are recomputed as they stood on this day. "
+            "Defaults to the dataset's as-of date.",
+        )
         st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
-
-
 
 
 def _as_of_badge(view: View) -> None:
@@ -146,8 +160,10 @@ def _as_of_badge(view: View) -> None:
     if view.as_of == ds:
         st.caption(f":material/event: Data as of **{ds:%d %B %Y}** (dataset {esc(view.info['version'])}).")
     else:
-        st.caption(f":material/history: Showing the world **as it stood on {view.as_of:%d %B %Y}** · "
-                   f"dataset as of {ds:%d %B %Y} (version {esc(view.info['version'])}).")
+        st.caption(
+            f":material/history: Showing the world **as it stood on {view.as_of:%d %B %Y}** · "
+            f"dataset as of {ds:%d %B %Y} (version {esc(view.info['version'])})."
+        )
 
 
 def sync_url(view: View, **values: Any) -> None:
@@ -159,8 +175,9 @@ def sync_url(view: View, **values: Any) -> None:
         st.query_params.from_dict(want)
 
 
-def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[str] | None = None,
-         key: str = "main") -> None:
+def cite(
+    view: View, what: str, df: pd.DataFrame | None = None, sources: list[str] | None = None, key: str = "main"
+) -> None:
     """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown."""
     cols = st.columns([3, 1])
     # Lazy: the link and citation (two code blocks, whose highlighter is one of the heaviest parts of Streamlit's
@@ -169,11 +186,14 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
     if box.open:
         url = view.url()
         srcs = [u for u in dict.fromkeys(sources or []) if safe_url(u)]
-        lines = [f"{ATLAS_NAME}, “{what}”, {url} (dataset {view.info['version']}, as of {view.info['as_of']}; "
-                 f"view as of {view.as_of})."]
+        lines = [
+            f"{ATLAS_NAME}, “{what}”, {url} (dataset {view.info['version']}, as of {view.info['as_of']}; "
+            f"view as of {view.as_of})."
+        ]
         if srcs:
-            lines.append("Primary sources: " + "; ".join(srcs[:12])
-                         + (f"; and {len(srcs) - 12} more" if len(srcs) > 12 else ""))
+            lines.append(
+                "Primary sources: " + "; ".join(srcs[:12]) + (f"; and {len(srcs) - 12} more" if len(srcs) > 12 else "")
+            )
         with box:
             st.caption("Link to exactly this view (every setting included). Use the copy button on the right.")
             st.code(url, language=None, wrap_lines=True)
@@ -182,9 +202,14 @@ def cite(view: View, what: str, df: pd.DataFrame | None = None, sources: list[st
     if df is not None:
         # Deferred: the CSV is made only when the reader clicks (saves a to_csv on every rerun).
         # exports.csv_bytes: formula-like cells are quoted (a CSV opened in a spreadsheet must not run them).
-        cols[1].download_button(":material/download: CSV of this table", lambda: exports.csv_bytes(df),
-                                file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
-                                mime="text/csv", key=f"csv-{key}", on_click="ignore")
+        cols[1].download_button(
+            ":material/download: CSV of this table",
+            lambda: exports.csv_bytes(df),
+            file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
+            mime="text/csv",
+            key=f"csv-{key}",
+            on_click="ignore",
+        )
 
 
 def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True, **kwargs: Any) -> None:
@@ -193,8 +218,7 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
     where every row is (the CSV of this table, when the page offers one: `csv`)."""
     if len(df) > MAX_TABLE_ROWS:
         rest = "; the CSV of this table below has every one." if csv else "."
-        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(df):,} {noun}" + (f"; {hint}" if hint else "")
-                   + rest)
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(df):,} {noun}" + (f"; {hint}" if hint else "") + rest)
         df = df.head(MAX_TABLE_ROWS)
     # Formula-like text cells (`=`, `+`, `-`, `@`… first: see dashboard/exports.py) are shown quoted, because the
     # grid's own toolbar "Download as CSV" and its clipboard copy are Streamlit's frontend code and write the cells
@@ -236,8 +260,7 @@ def column_config(headers: dict[str, str]) -> dict[str, Any]:
     for col, head in headers.items():
         if head.startswith("link:"):
             label, _, text = head[5:].partition("|")
-            out[col] = (link_config(label) if not text else
-                        st.column_config.LinkColumn(label, display_text=text))
+            out[col] = link_config(label) if not text else st.column_config.LinkColumn(label, display_text=text)
         else:
             out[col] = head
     return out
@@ -259,7 +282,7 @@ def empty(message: str) -> None:
 
 
 def map_downloads(view: View, selection: str, key: str = "map") -> None:
-    """"Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
+    """ "Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
     (dashboard/mapexport.py, memoised), named for what it shows: atlas-cets-225-2026-12-01-v2026.12.01.png."""
     from dashboard.views import mapexport
 
@@ -267,15 +290,37 @@ def map_downloads(view: View, selection: str, key: str = "map") -> None:
     url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
     row = st.container(horizontal=True)  # one row of buttons, wrapping on a narrow screen
     for label, make, ext, mime, tip in (
-            (":material/image: Map as PNG", mapexport.png, "png", "image/png",
-             "A picture of this map with its title, legend, date and source, for slides and articles"),
-            (":material/polyline: Map as SVG", mapexport.svg, "svg", "image/svg+xml",
-             "The same map as a vector drawing (every word is text), for print and editing"),
-            (":material/animation: Time-lapse as GIF", mapexport.gif, "gif", "image/gif",
-             "An animation of this map from the first act to the view date, one frame per change")):
-        row.download_button(label, lambda make=make: make(rel, selection, as_of, url),
-                            file_name=mapexport.file_name(selection, as_of, version, ext), mime=mime,
-                            key=f"{key}-{ext}", help=tip, on_click="ignore")
+        (
+            ":material/image: Map as PNG",
+            mapexport.png,
+            "png",
+            "image/png",
+            "A picture of this map with its title, legend, date and source, for slides and articles",
+        ),
+        (
+            ":material/polyline: Map as SVG",
+            mapexport.svg,
+            "svg",
+            "image/svg+xml",
+            "The same map as a vector drawing (every word is text), for print and editing",
+        ),
+        (
+            ":material/animation: Time-lapse as GIF",
+            mapexport.gif,
+            "gif",
+            "image/gif",
+            "An animation of this map from the first act to the view date, one frame per change",
+        ),
+    ):
+        row.download_button(
+            label,
+            lambda make=make: make(rel, selection, as_of, url),
+            file_name=mapexport.file_name(selection, as_of, version, ext),
+            mime=mime,
+            key=f"{key}-{ext}",
+            help=tip,
+            on_click="ignore",
+        )
 
 
 def plotly_chart(view: View, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
@@ -285,6 +330,7 @@ def plotly_chart(view: View, fig: Any, key: str, title: str | None = None, where
 
     values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
     name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
-    fig, config = charts.export_ready(fig, title, view.as_of, str(view.info["version"]), view.info["as_of"],
-                                      view.url(**values), name)
+    fig, config = charts.export_ready(
+        fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
+    )
     where.plotly_chart(fig, key=key, config=config)

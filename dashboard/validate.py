@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard import config, contract, crossrules
 from dashboard.fmt import url_problem
 from dashboard.participants import states
-from dashboard.sourcefiles import Sources, parse_date, read_csv, read_yaml
+from dashboard.sourcefiles import Sources, parse_date, provenance_entry, provenance_of, read_csv, read_yaml
 from dashboard.textrules import text_problems, unquote_formula
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -50,8 +50,11 @@ def _columns(table: str) -> dict[str, str]:
 
 # Load order: references point only backwards.
 TABLE_ORDER = contract.SOURCE_TABLES
-TABLES: dict[str, dict] = {name: {"columns": _columns(name), "key": contract.TABLES[name].key}
-                           for name in TABLE_ORDER if name != "organisations"}
+TABLES: dict[str, dict] = {
+    name: {"columns": _columns(name), "key": contract.TABLES[name].key}
+    for name in TABLE_ORDER
+    if name != "organisations"
+}
 ORG_COLUMNS = _columns("organisations")
 # One limit per column name (the contract checks that tables agree on it).
 MAX_LEN = {c.name: c.max_len for name in TABLE_ORDER for c in contract.TABLES[name].source_columns if c.max_len}
@@ -133,8 +136,11 @@ def _check_value(src: Sources, rel: str, line: int, col: str, typ: str, value: s
     if typ.startswith("ref:"):
         table = typ[4:]
         if value not in known[table]:
-            what = {"participants": "participant code (ISO 3166-1 alpha-3 of a UN member/observer, or organisations.csv)",
-                    "instruments": "instrument id", "companies": "company id"}[table]
+            what = {
+                "participants": "participant code (ISO 3166-1 alpha-3 of a UN member/observer, or organisations.csv)",
+                "instruments": "instrument id",
+                "companies": "company id",
+            }[table]
             src.add(rel, line, col, f"unknown {what} {value!r}: dangling reference")
             return None
         return value
@@ -152,8 +158,9 @@ def _file_list(src: Sources, root: Path, name: str) -> list[Path]:
     return files
 
 
-def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None = None,
-                 allow_shrink: bool = False) -> Sources:
+def load_sources(
+    root: Path | None = None, previous_rows: dict[str, int] | None = None, allow_shrink: bool = False
+) -> Sources:
     """Parse and check every source file under `root`. `previous_rows` (path -> rows) guards against lost rows."""
     root = Path(root or config.SOURCES_DIR)
     src = Sources()
@@ -195,7 +202,7 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
             if not isinstance(entry, dict):
                 src.add(rel, 0, str(key), "entry must be a mapping")
                 continue
-            raw, entry = entry, _provenance_entry(src, rel, str(key), entry)
+            raw, entry = entry, provenance_entry(src, rel, str(key), entry)
             for need in ("title", "producer", "licence", "accessed"):
                 if not raw.get(need):
                     src.add(rel, 0, f"{key}.{need}", "required value is missing")
@@ -227,8 +234,15 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
             raw = path.read_bytes()
             digest.update(rel.encode() + b"\0" + raw + b"\0")
             records = read_csv(src, path, rel, columns)
-            src.files.append({"path": rel, "table_name": name, "rows": len(records),
-                              "sha256": hashlib.sha256(raw).hexdigest(), **_prov(provenance, rel)})
+            src.files.append(
+                {
+                    "path": rel,
+                    "table_name": name,
+                    "rows": len(records),
+                    "sha256": hashlib.sha256(raw).hexdigest(),
+                    **provenance_of(provenance, rel),
+                }
+            )
             if rel not in provenance:
                 src.add(rel, 0, "-", "no provenance entry in provenance/*.yml (title, producer, licence, accessed)")
             for line, rec in records:
@@ -238,9 +252,14 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
             if previous_rows and rel in previous_rows and not allow_shrink:
                 before = previous_rows[rel]
                 if before and len(records) < before * SHRINK_LIMIT:
-                    src.add(rel, 0, "-", f"has {len(records)} rows, the served release had {before}: "
-                                         f"more than {100 - SHRINK_LIMIT * 100:.0f}% lost; "
-                                         "rerun with --allow-shrink if the removal is intended")
+                    src.add(
+                        rel,
+                        0,
+                        "-",
+                        f"has {len(records)} rows, the served release had {before}: "
+                        f"more than {100 - SHRINK_LIMIT * 100:.0f}% lost; "
+                        "rerun with --allow-shrink if the removal is intended",
+                    )
         key = ("participant_id",) if name == "organisations" else TABLES[name]["key"]
         seen: dict[tuple, tuple[str, int]] = {}
         for r in rows:
@@ -255,9 +274,13 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
                 seen[k] = (r["_file"], r["_row"])
         if name == "organisations":
             for r in rows:
-                if r["participant_id"] in known["participants"] and r["participant_id"] not in ():
-                    src.add(r["_file"], r["_row"], "participant_id",
-                            f"{r['participant_id']!r} is a state code; organisations need their own code")
+                if r["participant_id"] in known["participants"]:
+                    src.add(
+                        r["_file"],
+                        r["_row"],
+                        "participant_id",
+                        f"{r['participant_id']!r} is a state code; organisations need their own code",
+                    )
             known["participants"] |= {r["participant_id"] for r in rows if r["participant_id"]}
         elif name in ("instruments", "companies"):
             known[name] = {r[key[0]] for r in rows if r[key[0]]}
@@ -270,8 +293,13 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
         present = {f["path"] for f in src.files}
         for rel, before in sorted(previous_rows.items()):
             if rel not in present and before:
-                src.add(rel, 0, "-", f"file is gone; the served release had {before} rows from it: "
-                                     "rerun with --allow-shrink if the removal is intended")
+                src.add(
+                    rel,
+                    0,
+                    "-",
+                    f"file is gone; the served release had {before} rows from it: "
+                    "rerun with --allow-shrink if the removal is intended",
+                )
 
     crossrules.cross_checks(src, parsed)
     crossrules.same_name_checks(src, parsed)
@@ -289,49 +317,3 @@ def load_sources(root: Path | None = None, previous_rows: dict[str, int] | None 
     src.digest = digest.hexdigest()
     src.problems.sort(key=lambda p: (p.file, p.row, p.field))
     return src
-
-
-PROVENANCE_FIELDS = {"title": "text", "producer": "text", "licence": "text", "accessed": "date", "notes": "text"}
-
-
-def _provenance_entry(src: Sources, rel: str, key: str, entry: dict) -> dict:
-    """The entry with only known fields of the right type: text fields must be YAML strings that pass the text
-    rules (a list, a mapping or a number is refused, not published as its Python repr), `accessed` a date."""
-    out: dict = {}
-    for name, value in entry.items():
-        kind = PROVENANCE_FIELDS.get(str(name))
-        if kind is None:
-            src.add(rel, 0, f"{key}.{name}",
-                    f"unknown field; a provenance entry has: {', '.join(PROVENANCE_FIELDS)}")
-            continue
-        if value is None:
-            continue
-        if kind == "date":
-            if not isinstance(value, (str, date)) or isinstance(value, datetime):
-                src.add(rel, 0, f"{key}.{name}", f"must be a date in YYYY-MM-DD form, not {_yaml_type(value)}")
-                continue
-            out[name] = value
-            continue
-        if not isinstance(value, str):
-            src.add(rel, 0, f"{key}.{name}", f"must be text, not {_yaml_type(value)} (quote it if it is text)")
-            continue
-        text = unquote_formula(value.strip())
-        problems = [*(["value contains a control character"] if any(ord(c) < 32 and c not in "\n\t" for c in text)
-                      else []), *text_problems(text, formula_ok=text != value.strip())]
-        for why in problems:
-            src.add(rel, 0, f"{key}.{name}", why)
-        if not problems:
-            out[name] = text
-    return out
-
-
-def _yaml_type(value: object) -> str:
-    return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number", float: "a number"}.get(
-        type(value), f"a {type(value).__name__}")
-
-
-def _prov(provenance: dict, rel: str) -> dict:
-    e = provenance.get(rel, {})
-    return {k: e.get(k) for k in ("title", "producer", "licence", "accessed")} | {"notes": e.get("notes")}
-
-

@@ -9,8 +9,11 @@ from dashboard.views import mapview
 
 def spec(rel, info):
     options = set(mapview.menu(rel)[0])
-    return [state.Param("instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in options else "binding",
-                        choices=lambda: options)]
+    return [
+        state.Param(
+            "instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in options else "binding", choices=lambda: options
+        )
+    ]
 
 
 # The map is what a visitor came for: its deck goes out first, the sidebar (date picker) last.
@@ -40,8 +43,10 @@ def world_map() -> None:
     ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")
-    st.caption("Hover a marker for the status and date; click a country or marker to open its profile. "
-               "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers.")
+    st.caption(
+        "Hover a marker for the status and date; click a country or marker to open its profile. "
+        "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers."
+    )
     # Organisations are parties in their own right but have no shape on the map: one line each, with the source.
     for line in mv.org_lines:
         st.markdown(line)
@@ -49,8 +54,9 @@ def world_map() -> None:
         ui.empty(mv.empty)
     # The table is lazy (sent only while open): the map is what most readers came for. Its CSV works either way.
     # A fixed label: a label that changed with the selection would make a new widget and close the table.
-    box = st.expander(":material/table: The same data as a table, with dates and sources", key="map-table",
-                      on_change="rerun")
+    box = st.expander(
+        ":material/table: The same data as a table, with dates and sources", key="map-table", on_change="rerun"
+    )
     if box.open:
         with box:
             st.caption(mv.count_line)

@@ -10,9 +10,12 @@ from dashboard.views import treaty
 def spec(rel, info):
     ids = set(treaty.treaties(rel).ids)
     signers = set(lookups.participant_options(rel)[1])
-    return [state.Param("instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in ids else min(ids, default=""),
-                        choices=lambda: ids),
-            state.Param("whatif", (), kind="multi", choices=lambda: signers)]
+    return [
+        state.Param(
+            "instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in ids else min(ids, default=""), choices=lambda: ids
+        ),
+        state.Param("whatif", (), kind="multi", choices=lambda: signers),
+    ]
 
 
 view = ui.page("Entry_into_force", "Entry into force", spec)
@@ -25,8 +28,12 @@ tid = st.selectbox("Treaty", known.ids, key="instrument", format_func=known.labe
 options = treaty.treaty_view(rel, tid, as_of, ())
 st.caption(f"{ui.esc(options.name)}. Rule, as stored in the data: {options.rule_text}")
 view.keep_valid("whatif", options.candidates)  # only signatories that had not yet ratified on the view date
-what_if = st.multiselect(f"What if these signatories ratified on {as_of:%d %B %Y}?", options.candidates,
-                         key="whatif", format_func=options.candidate_labels.get)
+what_if = st.multiselect(
+    f"What if these signatories ratified on {as_of:%d %B %Y}?",
+    options.candidates,
+    key="whatif",
+    format_func=options.candidate_labels.get,
+)
 tv = treaty.treaty_view(rel, tid, as_of, tuple(sorted(what_if)))
 ui.progress_metrics(tv.metrics)
 if tv.unverified_note:

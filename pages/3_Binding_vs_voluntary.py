@@ -8,18 +8,23 @@ from dashboard.views import binding
 
 def spec(rel, info):
     regions = {"all", *binding.regions(rel)}
-    return [state.Param("bloc", "all", choices=lambda: set(binding.BLOCS)),
-            state.Param("region", "all", choices=lambda: regions)]
+    return [
+        state.Param("bloc", "all", choices=lambda: set(binding.BLOCS)),
+        state.Param("region", "all", choices=lambda: regions),
+    ]
 
 
 view = ui.page("Binding_vs_voluntary", "Binding vs voluntary", spec)
 rel, as_of = view.rel, view.as_of
-st.markdown("**Binding** instruments create legal obligations (treaties, regulations, laws, executive orders; a bill "
-            "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions).")
+st.markdown(
+    "**Binding** instruments create legal obligations (treaties, regulations, laws, executive orders; a bill "
+    "would have). **Voluntary** ones do not (declarations, pledges, codes, recommendations, resolutions)."
+)
 f = st.columns(2)
 bloc = f[0].selectbox("Bloc", list(binding.BLOCS), key="bloc", format_func=binding.BLOCS.get)
-region = f[1].selectbox("Region", ["all", *binding.regions(rel)], key="region",
-                        format_func=lambda r: "All regions" if r == "all" else r)
+region = f[1].selectbox(
+    "Region", ["all", *binding.regions(rel)], key="region", format_func=lambda r: "All regions" if r == "all" else r
+)
 bv = binding.binding_view(rel, as_of, bloc, region)
 c = st.columns(2)
 ui.plotly_chart(view, bv.over_time, "over-time", where=c[0])

@@ -18,8 +18,11 @@ ids, _, labels = lookups.participant_options(rel)
 pid = st.selectbox("State or organisation", ids, key="country", format_func=labels.get)
 cv = profiles.country_view(rel, pid, as_of)
 st.caption(cv.caption)
-st.link_button("Follow (Atom feed) ↗", f"app/static/feeds/country/{pid}.atom",
-               help="Every change to this state's or organisation's data, in a feed reader")
+st.link_button(
+    "Follow (Atom feed) ↗",
+    f"app/static/feeds/country/{pid}.atom",
+    help="Every change to this state's or organisation's data, in a feed reader",
+)
 ui.metrics(cv.metrics)
 ui.show(view, cv.record)
 
@@ -32,8 +35,12 @@ if cv.company_links:
     st.subheader("Companies headquartered here")
     cols = st.columns(4)
     for n, (name, cid) in enumerate(cv.company_links):
-        cols[n % 4].page_link("pages/7_Company.py", label=ui.esc(name), icon=":material/business:",
-                              query_params={"company": cid, "as_of": str(as_of)})
+        cols[n % 4].page_link(
+            "pages/7_Company.py",
+            label=ui.esc(name),
+            icon=":material/business:",
+            query_params={"company": cid, "as_of": str(as_of)},
+        )
     if cv.more_companies is not None:
         st.caption(f"And {len(cv.more_companies.frame)} more:")
         ui.show(view, cv.more_companies, csv=False)

@@ -9,14 +9,16 @@ from dashboard.views import profiles
 
 def spec(rel, info):
     ids = lookups.instrument_options(rel)[1]
-    return [state.Param("instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in ids else min(ids),
-                        choices=lambda: ids)]
+    return [
+        state.Param("instrument", DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in ids else min(ids), choices=lambda: ids)
+    ]
 
 
 view = ui.page("Instrument", "Instrument profile", spec)
 rel, as_of = view.rel, view.as_of
-iid = st.selectbox("Instrument", lookups.instrument_options(rel)[0], key="instrument",
-                   format_func=lookups.instrument_names(rel).get)
+iid = st.selectbox(
+    "Instrument", lookups.instrument_options(rel)[0], key="instrument", format_func=lookups.instrument_names(rel).get
+)
 iv = profiles.instrument_view(rel, iid, as_of)
 st.subheader(ui.esc(iv.name), anchor=False)
 ui.metrics(iv.metrics)
@@ -26,11 +28,18 @@ st.text(iv.facts)
 links = st.columns([1, 1, 3])
 if iv.source_url:
     links[0].link_button("Official text or page ↗", iv.source_url)
-links[1].link_button("Follow (Atom feed) ↗", f"app/static/feeds/instrument/{iid}.atom",
-                     help="Every change to this instrument's data, in a feed reader")
+links[1].link_button(
+    "Follow (Atom feed) ↗",
+    f"app/static/feeds/instrument/{iid}.atom",
+    help="Every change to this instrument's data, in a feed reader",
+)
 if iv.has_rule:
-    st.page_link("pages/2_Entry_into_force.py", label="Progress toward entry into force", icon=":material/hourglass_top:",
-                 query_params={"instrument": iid, "as_of": str(as_of)})
+    st.page_link(
+        "pages/2_Entry_into_force.py",
+        label="Progress toward entry into force",
+        icon=":material/hourglass_top:",
+        query_params={"instrument": iid, "as_of": str(as_of)},
+    )
 
 st.subheader("Signatories and participants")
 if iv.coverage:

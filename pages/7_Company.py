@@ -30,6 +30,10 @@ if cv.home is not None:
     st.subheader("Where its home state stands")
     st.caption(cv.home_line)
     ui.show(view, cv.home)
-    st.page_link("pages/5_Country.py", label=f"Open the profile of {ui.esc(cv.hq_name)}", icon=":material/flag:",
-                 query_params={"country": cv.hq, "as_of": str(as_of)})
+    st.page_link(
+        "pages/5_Country.py",
+        label=f"Open the profile of {ui.esc(cv.hq_name)}",
+        icon=":material/flag:",
+        query_params={"country": cv.hq, "as_of": str(as_of)},
+    )
 ui.sync_url(view, company=cid)

@@ -8,20 +8,36 @@ from dashboard.views import datapage
 view = ui.page("Data_and_sources", "Data & sources")
 rel = view.rel
 dv = datapage.data_view(rel)
-st.markdown("Everything in the Atlas comes from one DuckDB file, built from reviewable CSV sources with a source URL "
-            "on every row. Download it whole, query it yourself, and tell us what is wrong.")
+st.markdown(
+    "Everything in the Atlas comes from one DuckDB file, built from reviewable CSV sources with a source URL "
+    "on every row. Download it whole, query it yourself, and tell us what is wrong."
+)
 
 st.subheader("Download the dataset")
 c = st.columns(3)
-c[0].download_button(":material/table: CSV, one file per table (zip)", lambda: exports.export_zip(rel, "csv"),
-                     file_name=f"atlas-{dv.version}-csv.zip", mime="application/zip", on_click="ignore")
-c[1].download_button(":material/view_column: Parquet, one file per table (zip)",
-                     lambda: exports.export_zip(rel, "parquet"),
-                     file_name=f"atlas-{dv.version}-parquet.zip", mime="application/zip", on_click="ignore")
+c[0].download_button(
+    ":material/table: CSV, one file per table (zip)",
+    lambda: exports.export_zip(rel, "csv"),
+    file_name=f"atlas-{dv.version}-csv.zip",
+    mime="application/zip",
+    on_click="ignore",
+)
+c[1].download_button(
+    ":material/view_column: Parquet, one file per table (zip)",
+    lambda: exports.export_zip(rel, "parquet"),
+    file_name=f"atlas-{dv.version}-parquet.zip",
+    mime="application/zip",
+    on_click="ignore",
+)
 db_file = exports.release_file(rel)  # held open by the button: a prune after this run cannot break the click
 if db_file is not None:
-    c[2].download_button(":material/database: The DuckDB file", db_file.read, file_name=f"atlas-{dv.version}.duckdb",
-                         mime="application/octet-stream", on_click="ignore")
+    c[2].download_button(
+        ":material/database: The DuckDB file",
+        db_file.read,
+        file_name=f"atlas-{dv.version}.duckdb",
+        mime="application/octet-stream",
+        on_click="ignore",
+    )
 elif dv.is_file:
     c[2].caption("The DuckDB file of this release is no longer on the server: reload the page for the current release.")
 st.caption(dv.summary)

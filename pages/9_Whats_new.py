@@ -10,7 +10,10 @@ from dashboard.views import changes
 def spec(rel, info):
     inst = {"all"} | set(lookups.instrument_options(rel)[1])
     parts = {"all"} | set(lookups.participant_options(rel)[1])
-    return [state.Param("instrument", "all", choices=lambda: inst), state.Param("country", "all", choices=lambda: parts)]
+    return [
+        state.Param("instrument", "all", choices=lambda: inst),
+        state.Param("country", "all", choices=lambda: parts),
+    ]
 
 
 view = ui.page("Whats_new", "What's new in the data", spec)
@@ -18,10 +21,18 @@ rel = view.rel
 names = lookups.instrument_names(rel)
 ids, _, labels = lookups.participant_options(rel)
 f = st.columns(2)
-iid = f[0].selectbox("Instrument", ["all", *lookups.instrument_options(rel)[0]], key="instrument",
-                     format_func=lambda i: "All instruments" if i == "all" else names[i])
-pid = f[1].selectbox("State or organisation", ["all", *ids], key="country",
-                     format_func=lambda p: "All states and organisations" if p == "all" else labels[p])
+iid = f[0].selectbox(
+    "Instrument",
+    ["all", *lookups.instrument_options(rel)[0]],
+    key="instrument",
+    format_func=lambda i: "All instruments" if i == "all" else names[i],
+)
+pid = f[1].selectbox(
+    "State or organisation",
+    ["all", *ids],
+    key="country",
+    format_func=lambda p: "All states and organisations" if p == "all" else labels[p],
+)
 cv = changes.changes_view(rel, iid, pid)
 st.link_button("Follow these changes (Atom feed) ↗", cv.feed)
 if cv.table is None:

@@ -9,6 +9,7 @@ static/geo/centroids.json (one point per country of the 50m file, for markers).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -52,7 +53,7 @@ def _ring(indices: list[int], arcs: list) -> list[list[float]]:
         ring.extend(pts if not ring else pts[1:])
     # A ring that crosses the antimeridian (Russia's far east, Fiji) would be drawn as a band around the whole
     # world: move its western longitudes past 180 so the ring stays in one piece.
-    if any(abs(a[0] - b[0]) > 180 for a, b in zip(ring, ring[1:])):
+    if any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(ring)):
         ring = [[x + 360 if x < 0 else x, y] for x, y in ring]
     return [[round(x, 2), round(y, 2)] for x, y in ring]
 
@@ -76,8 +77,13 @@ def main(path_110m: str, path_50m: str) -> None:
             continue
         # The tooltip template is shared with the marker layer, which carries each status and date; a shape only
         # knows its name, so it points to the click (country profile) and the marker.
-        props = {"iso3": g["id"], "i": len(features), "name": _name(g["id"]),
-                 "status_label": "Click for the country profile", "date_label": ""}
+        props = {
+            "iso3": g["id"],
+            "i": len(features),
+            "name": _name(g["id"]),
+            "status_label": "Click for the country profile",
+            "date_label": "",
+        }
         features.append({"type": "Feature", "properties": props, "geometry": geom})
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "world_110m.geojson").write_text(

@@ -10,4 +10,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null
 fi
 scripts/setup.sh dev
+# The habits CI keeps: lint and format (ruff, pyproject.toml), the data contract's drift check, then the tests.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python -m dashboard.contract --check
 exec .venv/bin/python -m pytest "$@"

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = ["streamlit_app.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))]
 
 
-def run_page(page: str = "streamlit_app.py", query: dict[str, str | list[str]] | None = None,
-             timeout: float = 60) -> AppTest:
+def run_page(
+    page: str = "streamlit_app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60
+) -> AppTest:
     """Run `page` (a path relative to the repo root) with these URL query parameters. Pages live under the entry
     script, as in the real app, so links between pages resolve."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
@@ -25,8 +26,18 @@ def run_page(page: str = "streamlit_app.py", query: dict[str, str | list[str]] |
 def texts(at: AppTest) -> str:
     """Everything a reader sees as text on the page (markdown, captions, alerts, metrics, titles), joined."""
     parts = []
-    for coll in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info, at.warning, at.error,
-                 at.success, at.text):
+    for coll in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+        at.text,
+    ):
         parts += [str(e.value) for e in coll]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     return "\n".join(parts)

@@ -18,8 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("ATLAS_SHOTS", "/tmp/atlas-shots"))
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # Streamlit's own frontend asks Google Fonts for its Material icon font; that is Streamlit, not the Atlas.
 STREAMLIT_OWN = ("https://fonts.gstatic.com/",)
 PAGE_TIMEOUT_MS = 90_000
@@ -35,7 +41,7 @@ class NetGuard:
 
     blocked: list[str] = field(default_factory=list)
 
-    def install(self, context) -> "NetGuard":
+    def install(self, context) -> NetGuard:
         def handle(route):
             url = route.request.url
             if url.startswith(LOCAL_PREFIXES):
@@ -76,14 +82,17 @@ def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
                        return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
                            && app.getAttribute('data-test-connection-state') === 'CONNECTED'
                            && !document.querySelector('[data-testid="stStatusWidget"]')
-                           && document.querySelectorAll('[data-stale="true"]').length === 0; }""")
+                           && document.querySelectorAll('[data-stale="true"]').length === 0; }"""
+        )
         quiet = quiet + 1 if idle else 0
         if quiet >= 3:
             return
         page.wait_for_timeout(200)
-    state = page.evaluate("() => { const a = document.querySelector('[data-testid=\"stApp\"]'); "
-                          "return a && [a.getAttribute('data-test-script-state'), "
-                          "a.getAttribute('data-test-connection-state')] }")
+    state = page.evaluate(
+        "() => { const a = document.querySelector('[data-testid=\"stApp\"]'); "
+        "return a && [a.getAttribute('data-test-script-state'), "
+        "a.getAttribute('data-test-connection-state')] }"
+    )
     raise TimeoutError(f"the Streamlit script never finished running (stApp state {state})")
 
 

@@ -50,5 +50,8 @@ def pytest_collection_modifyitems(config, items):
         if len(tiers) != 1:
             bad.append(f"{item.nodeid}: {'no tier' if not tiers else 'tiers ' + ', '.join(tiers)}")
     if bad:
-        raise pytest.UsageError("every test needs exactly one tier marker (unit, app or system):\n  "
-                                + "\n  ".join(bad[:40]) + (f"\n  … and {len(bad) - 40} more" if len(bad) > 40 else ""))
+        raise pytest.UsageError(
+            "every test needs exactly one tier marker (unit, app or system):\n  "
+            + "\n  ".join(bad[:40])
+            + (f"\n  … and {len(bad) - 40} more" if len(bad) > 40 else "")
+        )

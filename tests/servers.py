@@ -22,6 +22,7 @@ A maintainer can drive the app by hand with it:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -32,8 +33,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -63,16 +64,33 @@ class Server:
     The environment is this process's, without every STREAMLIT_* variable when `clean` (so only the repo's
     .streamlit/config.toml applies) and without the names in `unset`, plus `env`."""
 
-    def __init__(self, script: str = "streamlit_app.py", cwd: Path = ROOT, env: dict | None = None, *,
-                 unset: Sequence[str] = (), clean: bool = False, headless: bool = True, name: str = "app",
-                 log_dir: Path | None = None, launcher: Sequence[str] = STREAMLIT):
+    def __init__(
+        self,
+        script: str = "streamlit_app.py",
+        cwd: Path = ROOT,
+        env: dict | None = None,
+        *,
+        unset: Sequence[str] = (),
+        clean: bool = False,
+        headless: bool = True,
+        name: str = "app",
+        log_dir: Path | None = None,
+        launcher: Sequence[str] = STREAMLIT,
+    ):
         self.script, self.cwd, self.name = script, Path(cwd), name
         self.port = free_port()
-        base = {k: v for k, v in os.environ.items()
-                if k not in unset and not (clean and k.startswith("STREAMLIT_"))}
+        base = {k: v for k, v in os.environ.items() if k not in unset and not (clean and k.startswith("STREAMLIT_"))}
         self.env = {**base, "PYTHONUNBUFFERED": "1", **(env or {})}
-        self.cmd = [*launcher, "run", script, "--server.address", "127.0.0.1", "--server.port", str(self.port),
-                    *(QUIET_ARGS if headless else ())]
+        self.cmd = [
+            *launcher,
+            "run",
+            script,
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(self.port),
+            *(QUIET_ARGS if headless else ()),
+        ]
         self.log_path = Path(log_dir or tempfile.gettempdir()) / f"streamlit-{name}-{self.port}.log"
         self.proc: subprocess.Popen | None = None
         self.startup_s: float | None = None
@@ -85,8 +103,9 @@ class Server:
     def start(self) -> Server:
         self._t0 = time.monotonic()
         with open(self.log_path, "wb") as log:  # the child keeps its own handle
-            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
     def wait_healthy(self, timeout: float = 90) -> Server:
@@ -119,10 +138,8 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(timeout=15)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 self.proc.wait(timeout=5)
 
     def __enter__(self) -> Server:
@@ -158,9 +175,15 @@ FINISH_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_
 
 def open_stream(port: int, open_timeout: float = 60):
     """A websocket to the Streamlit server on 127.0.0.1:port, opened as the frontend does (async context manager)."""
-    return connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                   origin=Origin(f"http://127.0.0.1:{port}"), max_size=None, proxy=None,
-                   open_timeout=open_timeout, ping_interval=None)
+    return connect(
+        f"ws://127.0.0.1:{port}/_stcore/stream",
+        subprotocols=[Subprotocol("streamlit")],
+        origin=Origin(f"http://127.0.0.1:{port}"),
+        max_size=None,
+        proxy=None,
+        open_timeout=open_timeout,
+        ping_interval=None,
+    )
 
 
 class Session:
@@ -205,7 +228,11 @@ class Session:
                     ws.string_array_value.data.extend(list(di.value) if di.set_value else list(di.default))
                     self.widgets[di.id] = ws
         elif kind == "script_finished":
-            if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._finished and not self._finished.done():
+            if (
+                msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                and self._finished
+                and not self._finished.done()
+            ):
                 self._finished.set_result(msg.script_finished)
 
     async def _reader(self, ws) -> None:

@@ -10,8 +10,8 @@ import errno
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -48,7 +48,7 @@ def sql(*statements: str, refresh: bool = False) -> Callable[[Path], None]:
                 d = integrity.compute(con)
                 cols = {r[0] for r in con.execute("DESCRIBE dataset").fetchall()}
                 if integrity.DIGEST_COLUMN in cols:
-                    con.execute(f"UPDATE dataset SET {integrity.DIGEST_COLUMN} = $d", {"d": d.content})  # noqa: S608
+                    con.execute(f"UPDATE dataset SET {integrity.DIGEST_COLUMN} = $d", {"d": d.content})
                 _copy_if_there(None, integrity.record_path(path), d.record(path.name))
             con.execute("CHECKPOINT")
         finally:
@@ -158,7 +158,7 @@ def run_with_timeout(fn: Callable[[], object], timeout: float = 20.0):
     def target() -> None:
         try:
             out["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:
             out["error"] = exc
 
     t = threading.Thread(target=target, daemon=True)
@@ -170,10 +170,13 @@ def run_with_timeout(fn: Callable[[], object], timeout: float = 20.0):
 # name -> (mutation, a phrase of the reason the app and --verify must give)
 TAMPERED: dict[str, tuple[Callable[[Path], None], str]] = {
     # 6b: rows deleted, unverified rows marked verified with a forged source
-    "rows-changed": (sql("DELETE FROM actions WHERE instrument_id = 'cets-225' AND participant_id IN ('FRA', 'GBR')",
-                         "UPDATE actions SET verified = true, source_url = 'https://example.invalid/forged' "
-                         "WHERE NOT verified"),
-                     "does not match its recorded digest (tables changed: actions)"),
+    "rows-changed": (
+        sql(
+            "DELETE FROM actions WHERE instrument_id = 'cets-225' AND participant_id IN ('FRA', 'GBR')",
+            "UPDATE actions SET verified = true, source_url = 'https://example.invalid/forged' WHERE NOT verified",
+        ),
+        "does not match its recorded digest (tables changed: actions)",
+    ),
     # 6b, a careful tamperer: the digest inside rewritten too; the record beside the file still tells
     "digest-inside-rewritten": (lambda d: _rewrite_inside(d), "does not match its record"),
     "record-missing": (drop_record, "has no digest record"),
@@ -181,12 +184,18 @@ TAMPERED: dict[str, tuple[Callable[[Path], None], str]] = {
     "column-dropped": (sql("ALTER TABLE events DROP COLUMN verified"), "lacks column events.verified"),
     "view-dropped": (sql("DROP VIEW unverified"), "lacks view or macro unverified"),
     # 2k: a second dataset row; as-of dates out of range (digest and record rewritten to fit)
-    "two-dataset-rows": (sql("INSERT INTO dataset SELECT * REPLACE ('9999.1' AS version, DATE '2020-01-01' AS as_of) "
-                             "FROM dataset", refresh=True), "2 dataset rows instead of one"),
-    "as-of-2099": (sql("UPDATE dataset SET as_of = DATE '2099-12-31'", refresh=True),
-                   "as-of date 2099-12-31 is after"),
-    "as-of-1990": (sql("UPDATE dataset SET as_of = DATE '1990-01-01'", refresh=True),
-                   "as-of date 1990-01-01 is before 2015-01-01"),
+    "two-dataset-rows": (
+        sql(
+            "INSERT INTO dataset SELECT * REPLACE ('9999.1' AS version, DATE '2020-01-01' AS as_of) FROM dataset",
+            refresh=True,
+        ),
+        "2 dataset rows instead of one",
+    ),
+    "as-of-2099": (sql("UPDATE dataset SET as_of = DATE '2099-12-31'", refresh=True), "as-of date 2099-12-31 is after"),
+    "as-of-1990": (
+        sql("UPDATE dataset SET as_of = DATE '1990-01-01'", refresh=True),
+        "as-of date 1990-01-01 is before 2015-01-01",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ Screenshots go to /tmp/atlas-shots/ (ATLAS_SHOTS to change).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -20,8 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import (PAGE_TIMEOUT_MS, ROOT, launch_chromium, new_context, shot, wait_idle,
-                                 wait_ready)
+from tests.browser_utils import PAGE_TIMEOUT_MS, ROOT, launch_chromium, new_context, shot, wait_idle, wait_ready
 from tests.servers import app_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -31,7 +31,7 @@ if not shutil.which("chromium"):
 pytestmark = [pytest.mark.system, pytest.mark.browser]
 
 FIXTURE_SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
-SIGNED = (86, 180, 233)   # STATUS_COLORS["signed"]
+SIGNED = (86, 180, 233)  # STATUS_COLORS["signed"]
 NONE_GREY = (215, 219, 224)  # STATUS_COLORS["none"]
 # (sidebar link text, h1 it must lead to, Plotly charts and deck.gl maps the page draws on the fixture)
 PAGES = [
@@ -92,13 +92,13 @@ def metric_values(page, n: int) -> list[str]:
 
 def wait_metrics(page, want: list[str], timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     """Wait until the metric values read `want` (they change after a rerun); fail with what they read."""
-    try:
+    with contextlib.suppress(playwright_sync.TimeoutError):
         page.wait_for_function(
             """want => { const v = [...document.querySelectorAll('[data-testid="stMetricValue"]')]
                          .map(e => e.innerText.trim()); return JSON.stringify(v) === JSON.stringify(want); }""",
-            arg=want, timeout=timeout_ms)
-    except playwright_sync.TimeoutError:
-        pass
+            arg=want,
+            timeout=timeout_ms,
+        )
     assert metric_values(page, len(want)) == want
 
 
@@ -112,7 +112,10 @@ def wait_page_charts(page, plotly: int, deck: int, timeout_ms: int = PAGE_TIMEOU
                 return plots.length >= np && decks.length >= nd
                     && plots.every(p => p.querySelector('.js-plotly-plot .main-svg'))
                     && decks.every(d => d.querySelector('canvas'));
-            }""", arg=[plotly, deck], timeout=timeout_ms)
+            }""",
+            arg=[plotly, deck],
+            timeout=timeout_ms,
+        )
     except playwright_sync.TimeoutError:
         got = page.evaluate("""() => ({
             plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
@@ -135,7 +138,7 @@ def open_expanders(page, label: str, wait_for: str | None = None) -> int:
     content is sent only once opened); optionally wait for `wait_for` (a selector) to appear. Returns how many."""
     heads = page.locator('[data-testid="stExpander"] details:not([open]) > summary').filter(has_text=label)
     n = heads.count()
-    for i in range(n):
+    for _i in range(n):
         heads.first.click()  # once open, it no longer matches :not([open])
         page.wait_for_timeout(150)
     if wait_for:
@@ -177,11 +180,13 @@ def colour_counts(png: Path, colours: dict[str, tuple[int, int, int]], tol: int 
 
 def project(lon: float, lat: float, width: float, height: float) -> tuple[float, float]:
     """Web Mercator, as deck.gl's MapView draws the initial view: screen position inside the canvas."""
-    scale = 512 * 2 ** VIEW_ZOOM
+    scale = 512 * 2**VIEW_ZOOM
 
     def merc(lo, la):
-        return ((lo + 180) / 360 * scale,
-                (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * scale)
+        return (
+            (lo + 180) / 360 * scale,
+            (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * scale,
+        )
 
     cx, cy = merc(VIEW_LON, VIEW_LAT)
     x, y = merc(lon, lat)
@@ -192,9 +197,14 @@ def fixture_signatories(instrument: str = "cets-225") -> list[str]:
     with open(FIXTURE_SOURCES / "actions" / "main.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     consented = {r["participant_id"] for r in rows if r["instrument_id"] == instrument and r["action"] != "signed"}
-    return [r["participant_id"] for r in rows
-            if r["instrument_id"] == instrument and r["action"] == "signed" and r["participant_id"] not in consented
-            and len(r["participant_id"]) == 3]
+    return [
+        r["participant_id"]
+        for r in rows
+        if r["instrument_id"] == instrument
+        and r["action"] == "signed"
+        and r["participant_id"] not in consented
+        and len(r["participant_id"]) == 3
+    ]
 
 
 def tooltip_text(page) -> str | None:
@@ -221,7 +231,8 @@ def hover_signatory(page, candidates: list[str]) -> tuple[float, float, str, str
             page.wait_for_function(
                 """() => { const t = document.querySelector('.deck-tooltip');
                     return t && getComputedStyle(t).display !== 'none' && t.innerText.includes('Signed'); }""",
-                timeout=15_000)
+                timeout=15_000,
+            )
         except playwright_sync.TimeoutError:
             tried.append((iso, tooltip_text(page)))
             continue
@@ -270,8 +281,10 @@ def test_map_offline_draws_countries_from_static_geojson(browser, atlas):
     ctx, net = new_context(browser)
     page = ctx.new_page()
     frames: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode("utf-8"))))
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode("utf-8"))),
+    )
     geo: list[int] = []
     ctx.on("response", lambda r: geo.append(r.status) if r.url.endswith("/app/static/geo/world_110m.geojson") else None)
 
@@ -316,7 +329,8 @@ def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     assert len(lines) >= 2 and "Signed" in lines[1], f"tooltip text: {text!r}"
     assert lines[0] in names, (
-        f"tooltip name {lines[0]!r} is not a signatory in the table under the map ({sorted(names)})")
+        f"tooltip name {lines[0]!r} is not a signatory in the table under the map ({sorted(names)})"
+    )
 
     page.mouse.click(x, y)
     if not wait_url(page, "country=", 4):
@@ -331,8 +345,10 @@ def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
         page.wait_for_timeout(1500)
         page.evaluate("() => { if (window.__atlasRealNow) Date.now = window.__atlasRealNow; }")
     assert wait_url(page, "country=", 60), f"clicking the {iso} marker did not navigate: {page.url}"
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
-                           ".includes('Country profile')", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('Country profile')",
+        timeout=PAGE_TIMEOUT_MS,
+    )
     wait_idle(page)
     assert h1(page) == "Country profile"
     assert parse_qs(urlsplit(page.url).query).get("country") == [iso], page.url
@@ -340,10 +356,14 @@ def test_map_hover_tooltip_and_click_opens_country(browser, atlas):
     ctx.close()
 
 
-@pytest.mark.parametrize("path, checks", [
-    ("/Entry_into_force?instrument=cets-225&as_of=2026-06-30&whatif=GBR,NOR,AND,SMR", "eif"),
-    ("/Country?country=NOR&as_of=2025-01-01", "country"),
-], ids=["entry-into-force", "country"])
+@pytest.mark.parametrize(
+    "path, checks",
+    [
+        ("/Entry_into_force?instrument=cets-225&as_of=2026-06-30&whatif=GBR,NOR,AND,SMR", "eif"),
+        ("/Country?country=NOR&as_of=2025-01-01", "country"),
+    ],
+    ids=["entry-into-force", "country"],
+)
 def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tmp_path, path, checks):
     with app_server(fixture_release, log_dir=tmp_path) as srv:  # health polled with urllib only
         ctx, net = new_context(browser)
@@ -356,7 +376,8 @@ def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tm
         text = page.locator("body").inner_text()
         assert "Page not found" not in text, "Streamlit showed 'Page not found' for a deep link on a fresh server"
         assert page.locator('[data-testid="stSidebar"]').get_by_text("World map", exact=True).count() == 1, (
-            "the shared sidebar navigation is missing")
+            "the shared sidebar navigation is missing"
+        )
         no_exception(page)
         want = parse_qs(urlsplit(srv.url + path).query)
         have = parse_qs(urlsplit(page.url).query)
@@ -390,7 +411,9 @@ def test_sidebar_click_through_every_page(browser, atlas):
         sidebar.get_by_role("link", name=re.compile(rf"{re.escape(label)}$")).click()
         page.wait_for_function(
             "t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
-            arg=title, timeout=PAGE_TIMEOUT_MS)
+            arg=title,
+            timeout=PAGE_TIMEOUT_MS,
+        )
         wait_idle(page)
         wait_page_charts(page, n_plotly, n_deck)
         no_exception(page)
@@ -398,8 +421,17 @@ def test_sidebar_click_through_every_page(browser, atlas):
         seen.append((label, urlsplit(page.url).path))
         if label in ("Binding vs voluntary", "Instrument profile"):
             shot(page, "click-through-" + label.split()[0].lower())
-    assert [p for _, p in seen] == ["/", "/World_map", "/Entry_into_force", "/Binding_vs_voluntary",
-                                    "/Corporate_stances", "/Country", "/Instrument", "/Company", "/Data_and_sources"]
+    assert [p for _, p in seen] == [
+        "/",
+        "/World_map",
+        "/Entry_into_force",
+        "/Binding_vs_voluntary",
+        "/Corporate_stances",
+        "/Country",
+        "/Instrument",
+        "/Company",
+        "/Data_and_sources",
+    ]
     assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
     ctx.close()
 
@@ -428,8 +460,11 @@ def test_search_enter_opens_the_profile_and_a_click_opens_a_listed_one(browser, 
     box = page.locator('[data-testid="stMain"]').get_by_label("Search the Atlas", exact=True)
     box.fill("kenia")
     box.press("Enter")
-    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
-                           arg="Country profile", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
+        arg="Country profile",
+        timeout=PAGE_TIMEOUT_MS,
+    )
     assert wait_url(page, "country=KEN", 30), page.url
     assert "kenia" not in page.url.lower()
     wait_idle(page)
@@ -448,8 +483,11 @@ def test_search_enter_opens_the_profile_and_a_click_opens_a_listed_one(browser, 
     assert selectbox_text(page, "State or organisation") == "United Kingdom (GBR)"
     # From another page, a listed hit is a link to its profile.
     sidebar.get_by_role("link", name=re.compile(r"Instrument profile$")).click()
-    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
-                           arg="Instrument profile", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t",
+        arg="Instrument profile",
+        timeout=PAGE_TIMEOUT_MS,
+    )
     wait_idle(page)
     side = sidebar.get_by_label("Search", exact=True)
     side.fill("united")
@@ -474,9 +512,12 @@ def test_shared_link_round_trip(browser, atlas):
     pick_option(page, "stSelectbox", "Instrument", "All voluntary instruments")
     assert wait_url(page, "instrument=voluntary", 60), page.url
     wait_idle(page)
-    page.wait_for_function(f"""() => {{ const g = [...document.querySelectorAll(
+    page.wait_for_function(
+        f"""() => {{ const g = [...document.querySelectorAll(
         '[data-testid="stDataFrame"] table[aria-rowcount]')].pop(); return g && +g.getAttribute('aria-rowcount') - 1
-        !== {before}; }}""", timeout=PAGE_TIMEOUT_MS)
+        !== {before}; }}""",
+        timeout=PAGE_TIMEOUT_MS,
+    )
     rows = table_rows(page)
     url = page.url
     assert rows != before, "changing the instrument did not change the table"
@@ -530,16 +571,23 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
     shutil.copytree(FIXTURE_SOURCES, src)
 
     def inst(i, r, p):
-        r.update(name=f"I{i} {ALL}", short_name=f"{p} #{i}"[:40], summary=f"S{i} {ALL}", note=f"N{i} {ALL}",
-                 issuer=f"{p} issuer")
+        r.update(
+            name=f"I{i} {ALL}",
+            short_name=f"{p} #{i}"[:40],
+            summary=f"S{i} {ALL}",
+            note=f"N{i} {ALL}",
+            issuer=f"{p} issuer",
+        )
         if i % 2:
             r["source_url"] = HOSTILE_URL
 
     _rewrite(src / "instruments" / "main.csv", inst)
     _rewrite(src / "organisations.csv", lambda i, r, p: r.update(name=f"O{i} {ALL}", note=ALL))
     _rewrite(src / "companies" / "main.csv", lambda i, r, p: r.update(name=f"C{i} {ALL}", note=ALL))
-    _rewrite(src / "stances" / "main.csv",
-             lambda i, r, p: r.update(quote=f"Q{i} {ALL}", quote_by=p, note=ALL, source_url=HOSTILE_URL))
+    _rewrite(
+        src / "stances" / "main.csv",
+        lambda i, r, p: r.update(quote=f"Q{i} {ALL}", quote_by=p, note=ALL, source_url=HOSTILE_URL),
+    )
     _rewrite(src / "events" / "main.csv", lambda i, r, p: r.update(title=f"{p} E{i}"[:120]))
     _rewrite(src / "actions" / "main.csv", lambda i, r, p: r.update(note=f"{p} A{i}"))
     _rewrite(src / "memberships" / "blocs.csv", lambda i, r, p: r.update(note=p))
@@ -550,11 +598,15 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
 
     outcome = "accepted"
     con = duckdb.connect(str(release))
-    text_columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' "
-                               "AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()
+    text_columns = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' "
+        "AND table_name IN (SELECT table_name FROM duckdb_tables())"
+    ).fetchall()
     for table, col in text_columns:  # our own catalogue's names, not data
-        con.execute(f'UPDATE {table} SET "{col}" = replace("{col}", ?, ?) WHERE contains("{col}", ?)',  # noqa: S608
-                    [RLO_STAND_IN, RLO, RLO_STAND_IN])
+        con.execute(
+            f'UPDATE {table} SET "{col}" = replace("{col}", ?, ?) WHERE contains("{col}", ?)',
+            [RLO_STAND_IN, RLO, RLO_STAND_IN],
+        )
     try:
         con.execute("UPDATE stances SET source_url = 'javascript:alert(1)' WHERE company_id = 'meta'")
         con.execute("UPDATE companies SET website = 'javascript:alert(1)' WHERE company_id = 'meta'")
@@ -567,19 +619,37 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
 
 # (page, element that shows a name or note from the data, the code that renders it as Markdown)
 MARKDOWN_SPOTS = [
-    ("/World_map?instrument=cets-225", '[data-testid="stMain"] [data-testid="stMarkdown"]',
-     "pages/1_World_map.py st.markdown(ui.org_line(organisation))"),
+    (
+        "/World_map?instrument=cets-225",
+        '[data-testid="stMain"] [data-testid="stMarkdown"]',
+        "pages/1_World_map.py st.markdown(ui.org_line(organisation))",
+    ),
     ("/Instrument?instrument=eu-ai-pact", "h3", "pages/6_Instrument.py st.subheader(i['name'])"),
-    ("/Instrument?instrument=eu-ai-pact", '[data-testid="stAlert"]',
-     "pages/6_Instrument.py ui.empty(... i['short_name'] ... i['note'])"),
-    ("/Country?country=USA", '[data-testid="stMain"] [data-testid="stPageLink"]',
-     "pages/5_Country.py st.page_link(label=r.name)"),
-    ("/Country?country=EU&as_of=2015-01-01", '[data-testid="stAlert"]',
-     "pages/5_Country.py ui.empty(f'No recorded act by {p[name]}')"),
-    ("/Company?company=meta&as_of=2015-01-01", '[data-testid="stAlert"]',
-     "pages/7_Company.py ui.empty(f'No stance by {c[name]}')"),
-    ("/", '[data-testid="stMain"] [data-testid="stPageLink"]',
-     "dashboard/ui.py search_box st.page_link(label=hit.label) (Overview search for 'alert')"),
+    (
+        "/Instrument?instrument=eu-ai-pact",
+        '[data-testid="stAlert"]',
+        "pages/6_Instrument.py ui.empty(... i['short_name'] ... i['note'])",
+    ),
+    (
+        "/Country?country=USA",
+        '[data-testid="stMain"] [data-testid="stPageLink"]',
+        "pages/5_Country.py st.page_link(label=r.name)",
+    ),
+    (
+        "/Country?country=EU&as_of=2015-01-01",
+        '[data-testid="stAlert"]',
+        "pages/5_Country.py ui.empty(f'No recorded act by {p[name]}')",
+    ),
+    (
+        "/Company?company=meta&as_of=2015-01-01",
+        '[data-testid="stAlert"]',
+        "pages/7_Company.py ui.empty(f'No stance by {c[name]}')",
+    ),
+    (
+        "/",
+        '[data-testid="stMain"] [data-testid="stPageLink"]',
+        "dashboard/ui.py search_box st.page_link(label=hit.label) (Overview search for 'alert')",
+    ),
 ]
 # Every page (h1 it must show), plus the two empty-state views of MARKDOWN_SPOTS.
 HOSTILE_PAGES = [
@@ -652,8 +722,9 @@ def hostile(browser, tmp_path_factory):
             wait_idle(page)
             seen["opened"].append((path, opened))
             probe = page.evaluate(DOM_PROBE)
-            probe.update(path=path, title=title, h1=h1(page),
-                         exceptions=page.locator('[data-testid="stException"]').count())
+            probe.update(
+                path=path, title=title, h1=h1(page), exceptions=page.locator('[data-testid="stException"]').count()
+            )
             seen["visits"].append(probe)
         ctx.close()
     seen["blocked"] = net.blocked
@@ -667,10 +738,14 @@ def test_hostile_data_is_shown_as_text_never_run(hostile):
     assert all(n >= 1 for _, n in hostile["opened"]), f"lazy parts opened per page: {hostile['opened']}"
     assert [v["path"] for v in hostile["visits"] if v["exceptions"]] == [], "pages with an exception box"
     assert hostile["dialogs"] == [], f"a payload ran: dialogs {hostile['dialogs']}"
-    problems = [(v["path"], v["onerror"], v["scripts"], v["js_links"]) for v in hostile["visits"]
-                if v["onerror"] or v["scripts"] or v["js_links"]]
+    problems = [
+        (v["path"], v["onerror"], v["scripts"], v["js_links"])
+        for v in hostile["visits"]
+        if v["onerror"] or v["scripts"] or v["js_links"]
+    ]
     assert problems == [], (
-        f"markup from the data reached the DOM (path, [onerror], <script>, javascript: links): {problems}")
+        f"markup from the data reached the DOM (path, [onerror], <script>, javascript: links): {problems}"
+    )
     everything = "\n".join([*hostile["hovers"], *(v["text"] + "\n" + v["cells"] for v in hostile["visits"])])
     cited = "\n".join(v["code"] for v in hostile["visits"])
     assert "Profile of" in cited and any(p in cited for p in PAYLOADS), "citations open, payloads literal in them"
@@ -684,8 +759,11 @@ def test_hostile_names_and_notes_are_not_markdown(hostile):
     assert len(hostile["spots"]) == len(MARKDOWN_SPOTS)
     links = {v["path"]: v["data_links"] for v in hostile["visits"]}
     assert {p: n for p, n in links.items() if n} == {}, "links made from data (<a> with the payload's text 'x')"
-    wrong = [f"{where}: shown {[t[:90] for t in texts][:2]}" for where, texts in hostile["spots"]
-             if not any("[x](javascript:alert(1))" in t for t in texts)]
+    wrong = [
+        f"{where}: shown {[t[:90] for t in texts][:2]}"
+        for where, texts in hostile["spots"]
+        if not any("[x](javascript:alert(1))" in t for t in texts)
+    ]
     assert wrong == [], "data rendered as Markdown, not literally:\n" + "\n".join(wrong)
 
 

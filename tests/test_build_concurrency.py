@@ -24,7 +24,6 @@ from dashboard.build import served_release
 from tests.conftest import FIXTURE_SOURCES, ROOT
 from tests.test_build_errors import run_build, snapshot
 
-
 PUBLISHED = re.compile(r"published (\S+)\n")
 
 
@@ -38,8 +37,21 @@ def seeded(tmp_path_factory) -> Path:
 
 def _popen(data_dir: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "dashboard.build", "--sources", str(FIXTURE_SOURCES), "--data-dir", str(data_dir),
-         *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "dashboard.build",
+            "--sources",
+            str(FIXTURE_SOURCES),
+            "--data-dir",
+            str(data_dir),
+            *args,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _trial(seeded: Path, work: Path, keep: int, rng: random.Random) -> list[str]:
@@ -55,7 +67,7 @@ def _trial(seeded: Path, work: Path, keep: int, rng: random.Random) -> list[str]
     outs = [p.communicate(timeout=120) for p in (first, second)]
     wrong = []
     published = []
-    for p, (out, err) in zip((first, second), outs):
+    for p, (out, err) in zip((first, second), outs, strict=False):
         if p.returncode != 0 or "Traceback" in err:
             wrong.append(f"rc {p.returncode}: {err.strip().splitlines()[-1:] or out}")
         m = PUBLISHED.fullmatch(out)
@@ -154,8 +166,10 @@ def test_build_gives_up_after_the_lock_timeout(data_dir: Path):
     finally:
         os.close(fd)
     assert res.returncode == 1, res.stdout
-    assert f"build failed: another build of {data_dir} still holds {data_dir / '.build.lock'} after 1 s; " \
-           "nothing was written" in res.stderr, res.stderr
+    assert (
+        f"build failed: another build of {data_dir} still holds {data_dir / '.build.lock'} after 1 s; "
+        "nothing was written" in res.stderr
+    ), res.stderr
     assert "Traceback" not in res.stderr
     assert 1 <= waited < 30
     assert snapshot(data_dir) == before
@@ -171,8 +185,12 @@ def test_temp_files_of_a_live_build_are_left_alone(data_dir: Path):
     rel = data_dir / "releases"
     try:
         mine = [rel / f".tmp-{live.pid}-0badc0de.duckdb", data_dir / f".CURRENT.tmp-{live.pid}-0badc0de"]
-        stale = [rel / f".tmp-{dead.pid}-0badc0de.duckdb", rel / f".tmp-{dead.pid}.duckdb",
-                 data_dir / f".CURRENT.tmp-{dead.pid}-0badc0de", data_dir / ".CURRENT.tmp"]
+        stale = [
+            rel / f".tmp-{dead.pid}-0badc0de.duckdb",
+            rel / f".tmp-{dead.pid}.duckdb",
+            data_dir / f".CURRENT.tmp-{dead.pid}-0badc0de",
+            data_dir / ".CURRENT.tmp",
+        ]
         for p in mine + stale:
             p.write_bytes(b"work in progress")
         res = run_build(FIXTURE_SOURCES, data_dir, "--force")

@@ -14,8 +14,10 @@ import pytest
 from dashboard.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
-NEW_ROW = ("paris-ai-action-statement,KEN,signed,2025-02-11,day,https://www.president.go.ke/paris-ai-statement/,"
-           "official,,2026-06-30,true,Test row: a later signatory\n")
+NEW_ROW = (
+    "paris-ai-action-statement,KEN,signed,2025-02-11,day,https://www.president.go.ke/paris-ai-statement/,"
+    "official,,2026-06-30,true,Test row: a later signatory\n"
+)
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -39,10 +41,12 @@ def two_releases(tmp_path_factory):
     actions = src / "actions" / "main.csv"
     with actions.open("a", encoding="utf-8") as fh:
         fh.write(NEW_ROW)
-    _edit(actions, "Single secondary source (citing Reuters/AFP/Guardian); Élysée list not read",
-          "Élysée list read")
-    _edit(actions, "quickbreaknews.com/us-and-uk-decline-to-sign-global-ai-declaration,secondary,,2026-06-30,false",
-          "quickbreaknews.com/us-and-uk-decline-to-sign-global-ai-declaration,secondary,,2026-06-30,true")
+    _edit(actions, "Single secondary source (citing Reuters/AFP/Guardian); Élysée list not read", "Élysée list read")
+    _edit(
+        actions,
+        "quickbreaknews.com/us-and-uk-decline-to-sign-global-ai-declaration,secondary,,2026-06-30,false",
+        "quickbreaknews.com/us-and-uk-decline-to-sign-global-ai-declaration,secondary,,2026-06-30,true",
+    )
     second, wrote = build(src, data, feeds_dir=feeds, keep=5)
     assert wrote
     return first, second, feeds, src, data
@@ -68,10 +72,15 @@ def test_edit_and_rebuild_records_each_change(two_releases):
     assert added.iloc[0]["participant_id"] == "KEN" and added.iloc[0]["instrument_id"] == "paris-ai-action-statement"
     flip = log[log["change"] == "verified"].iloc[0]
     assert (flip["row_key"], flip["old_value"], flip["new_value"]) == (
-        "paris-ai-action-statement/DEU/signed/2025-02-11", "False", "True")
+        "paris-ai-action-statement/DEU/signed/2025-02-11",
+        "False",
+        "True",
+    )
     note = log[(log["change"] == "changed") & (log["field"] == "note")].iloc[0]
     assert note["new_value"] == "Élysée list read" and note["old_value"].startswith("Single secondary source")
-    assert set(log.loc[log["change"] == "new_source", "new_value"]) == {"https://www.president.go.ke/paris-ai-statement/"}
+    assert set(log.loc[log["change"] == "new_source", "new_value"]) == {
+        "https://www.president.go.ke/paris-ai-statement/"
+    }
     assert set(log["release_version"]) == {"fixture-1"} and len(log) == 4
 
 
@@ -88,8 +97,13 @@ def test_changelog_is_carried_forward(two_releases):
 @pytest.mark.app
 def test_diff_cli_prints_the_same(two_releases):
     first, second, *_ = two_releases
-    out = subprocess.run([sys.executable, "-m", "dashboard.diff", str(first), str(second)], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard.diff", str(first), str(second)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "added      actions     paris-ai-action-statement/KEN/signed/2025-02-11" in out
     assert "verified   actions" in out
     assert out.strip().splitlines()[-1] == "4 change(s): 1 added, 1 changed, 1 new_source, 1 verified"
@@ -97,8 +111,12 @@ def test_diff_cli_prints_the_same(two_releases):
 
 @pytest.mark.app
 def test_diff_cli_names_a_missing_file(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "dashboard.diff", str(tmp_path / "a.duckdb"), str(tmp_path / "b")],
-                         cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "dashboard.diff", str(tmp_path / "a.duckdb"), str(tmp_path / "b")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 2 and "a.duckdb: no such release file" in res.stderr
 
 
@@ -116,7 +134,8 @@ def test_feeds_carry_the_change(two_releases):
     for feed in ("instrument/paris-ai-action-statement.atom", "country/KEN.atom"):
         parsed = feedparser.parse((feeds / feed).read_bytes())
         assert not parsed.bozo and "Added: KEN signed paris-ai-action-statement on 2025-02-11" in [
-            e.title for e in parsed.entries]
+            e.title for e in parsed.entries
+        ]
     untouched = feedparser.parse((feeds / "country" / "JPN.atom").read_bytes())
     assert not untouched.bozo and untouched.entries == [] and untouched.feed.title.endswith("Japan")
 

@@ -10,6 +10,7 @@ Streamlit reads (3a). The server is one process started with the repo's .streaml
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -33,8 +34,13 @@ def rss_mb(pid: int) -> float:
 @pytest.fixture(scope="module")
 def server(fixture_release, tmp_path_factory):
     """(port, pid, log path) of `streamlit run streamlit_app.py` on the fixture release, settings from the repo."""
-    with app_server(fixture_release, clean=True, unset=("ATLAS_DATA_DIR",), headless=False,
-                    log_dir=tmp_path_factory.mktemp("client-messages")) as srv:
+    with app_server(
+        fixture_release,
+        clean=True,
+        unset=("ATLAS_DATA_DIR",),
+        headless=False,
+        log_dir=tmp_path_factory.mktemp("client-messages"),
+    ) as srv:
         yield srv.port, srv.proc.pid, srv.log_path
 
 
@@ -122,10 +128,18 @@ def _wrong(wid: str, field: str) -> WidgetState:
     return w
 
 
-TYPE_CONFUSION = [("View the data as of", "int_value"), ("View the data as of", "string_value"),
-                  ("View the data as of", "double_value"), ("Treaty", "int_value"),
-                  ("Treaty", "string_array_value"), ("Treaty", "double_value"), ("What if", "int_value"),
-                  ("What if", "string_value"), ("What if", "double_value"), ("What if", "bool_value")]
+TYPE_CONFUSION = [
+    ("View the data as of", "int_value"),
+    ("View the data as of", "string_value"),
+    ("View the data as of", "double_value"),
+    ("Treaty", "int_value"),
+    ("Treaty", "string_array_value"),
+    ("Treaty", "double_value"),
+    ("What if", "int_value"),
+    ("What if", "string_value"),
+    ("What if", "double_value"),
+    ("What if", "bool_value"),
+]
 
 
 def test_wrong_widget_value_type_leaves_the_session_working(server):
@@ -173,16 +187,18 @@ def test_query_over_the_field_limit_keeps_its_parameters_and_says_so(server):
     """Probe 3a: Streamlit drops a query string of more than 1,000 fields as a whole, silently: the link opened on
     defaults, without a notice, and lost its valid `instrument=` too. Now the page keeps the parameters it reads
     and shows the value-free notice. (The guard is installed by the first page run of the process: warm up.)"""
-    port, _, log = server
+    port, _, _log = server
 
     async def scenario():
         s, ws, reader = await _open(port, "", "")  # warm-up: a fresh server's first run imports the app
         await _close(ws, reader)
         results = {}
-        for page, query in [("Instrument", "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000)),
-                            ("Entry_into_force", "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-06-01"),
-                            ("Instrument", "instrument=eu-ai-act&" + "&".join(f"k{n}=1" for n in range(5000))),
-                            ("Instrument", "instrument=eu-ai-act&x=" + "a" * 600_000)]:  # over 512 Ki characters
+        for page, query in [
+            ("Instrument", "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000)),
+            ("Entry_into_force", "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-06-01"),
+            ("Instrument", "instrument=eu-ai-act&" + "&".join(f"k{n}=1" for n in range(5000))),
+            ("Instrument", "instrument=eu-ai-act&x=" + "a" * 600_000),
+        ]:  # over 512 Ki characters
             s, ws, reader = await _open(port, page, query)
             results[(page, query[:40])] = s.text()
             await _close(ws, reader)
@@ -211,8 +227,9 @@ def _junk_rerun(s: Reader) -> bytes:
     cs = bm.rerun_script
     cs.query_string, cs.page_script_hash = s.query, s.page_hash
     cs.widget_states.widgets.extend(s.widgets.values())
-    cs.widget_states.widgets.extend(WidgetState(id=f"$$ID-{n:06d}-junk", string_value="x" * JUNK_VALUE)
-                                    for n in range(JUNK_STATES))
+    cs.widget_states.widgets.extend(
+        WidgetState(id=f"$$ID-{n:06d}-junk", string_value="x" * JUNK_VALUE) for n in range(JUNK_STATES)
+    )
     return bm.SerializeToString()
 
 
@@ -229,10 +246,8 @@ def test_junk_widget_state_is_refused_and_memory_stays_flat(server):
         s, ws, reader = await _open(port, "", "")
         try:
             s._finished = asyncio.get_running_loop().create_future()
-            try:
+            with contextlib.suppress(ConnectionClosed):
                 await ws.send(_junk_rerun(s))
-            except ConnectionClosed:
-                pass
             await asyncio.wait({s._finished, reader}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
             if s._finished.done():
                 return f"accepted: the junk rerun finished ({s._finished.result()})"
@@ -259,8 +274,10 @@ def test_junk_widget_state_is_refused_and_memory_stays_flat(server):
         return r0, r1, outcomes, ok
 
     r0, r1, outcomes, ok = asyncio.run(scenario())
-    print(f"\nRSS {r0:.0f} -> {r1:.0f} MB after {JUNK_SESSIONS} junk messages of "
-          f"{JUNK_STATES * JUNK_VALUE / 1e6:.0f} MB: {outcomes}")
+    print(
+        f"\nRSS {r0:.0f} -> {r1:.0f} MB after {JUNK_SESSIONS} junk messages of "
+        f"{JUNK_STATES * JUNK_VALUE / 1e6:.0f} MB: {outcomes}"
+    )
     assert outcomes == ["closed 1009"] * JUNK_SESSIONS, outcomes  # 1009: message too big
     assert "exceeds the limit of 1000000 bytes" in log.read_text(errors="replace")
     assert r1 - r0 < 30, f"RSS grew {r1 - r0:.0f} MB"  # without the cap: +89 MB
@@ -285,14 +302,16 @@ def test_the_largest_ordinary_message_fits_under_the_cap(server):
             await _close(ws, reader)
 
     async def scenario():
-        return {"what-if, every signatory": await full_selection("Entry_into_force", "instrument=cets-225", "What if"),
-                "every commitment": await full_selection("Corporate_stances", "", "Commitments")}
+        return {
+            "what-if, every signatory": await full_selection("Entry_into_force", "instrument=cets-225", "What if"),
+            "every commitment": await full_selection("Corporate_stances", "", "Commitments"),
+        }
 
     sizes = asyncio.run(scenario())
     print("\n" + "; ".join(f"{k} ({n} options): {b:,} bytes" for k, (b, n, _) in sizes.items()))
     b, n, text = sizes["what-if, every signatory"]
     assert n >= 10 and "reset to defaults" not in text and "Ratifications / approvals:" in text
-    for b, n, text in sizes.values():
+    for b, _n, text in sizes.values():
         assert b < 20_000 and "EXCEPTION" not in text
 
 
@@ -311,10 +330,8 @@ def test_a_message_over_the_transport_limit_is_refused_before_it_is_buffered(ser
             bm = BackMsg()
             bm.rerun_script.page_script_hash = s.page_hash
             bm.rerun_script.widget_states.widgets.append(WidgetState(id="$$ID-big-junk", string_value="x" * mb * 10**6))
-            try:
+            with contextlib.suppress(ConnectionClosed):
                 await ws.send(bm.SerializeToString())
-            except ConnectionClosed:
-                pass
             await asyncio.wait({reader}, timeout=30)
             return ws.close_code
         finally:
@@ -322,7 +339,7 @@ def test_a_message_over_the_transport_limit_is_refused_before_it_is_buffered(ser
             await ws.close()
 
     async def scenario():
-        s, ws, reader = await _open(port, "", "")
+        _s, ws, reader = await _open(port, "", "")
         await _close(ws, reader)
         r0, peak = rss_mb(pid), [0.0]
 

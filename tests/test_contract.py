@@ -12,9 +12,8 @@ import re
 import duckdb
 import pytest
 
-from dashboard import config, contract, db, validate
-from dashboard.contract import drift
-from dashboard.contract import Column
+from dashboard import config, contract, db, sourcefiles, validate
+from dashboard.contract import Column, drift
 
 pytestmark = pytest.mark.app
 
@@ -28,6 +27,7 @@ def _with_column(monkeypatch, table: str, col: Column) -> None:
 
 # --- the committed files agree with the contract ------------------------------------------------------------------
 
+
 def test_the_committed_files_agree_with_the_contract(capsys):
     """What CI runs (`python -m dashboard.contract --check`): exit 0 and say so."""
     assert drift.main(["--check"]) == 0
@@ -38,8 +38,9 @@ def test_the_release_has_exactly_the_contracts_tables_and_columns():
     """The contract describes the file the build really writes (the committed release), column for column."""
     rel = ROOT / "data" / (ROOT / "data" / "CURRENT").read_text(encoding="utf-8").strip()
     with duckdb.connect(str(rel), read_only=True) as con:
-        cols = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
-                           "ORDER BY table_name, column_index").fetchall()
+        cols = con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal ORDER BY table_name, column_index"
+        ).fetchall()
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     got: dict[str, list[str]] = {}
     for t, c in cols:
@@ -51,11 +52,22 @@ def test_the_release_has_exactly_the_contracts_tables_and_columns():
 
 # --- one direction, one home: config and validate come from the contract -----------------------------------------
 
-@pytest.mark.parametrize(("const", "enum"), [
-    ("ACTIONS", "action"), ("STANCES", "stance"), ("KINDS", "kind"), ("SCOPES", "scope"), ("STATUSES", "status"),
-    ("SOURCE_KINDS", "source_kind"), ("COUNT_NOUNS", "count_noun"), ("DATE_PRECISIONS", "precision"),
-    ("EVENT_KINDS", "event_kind"), ("BLOCS", "bloc"),
-])
+
+@pytest.mark.parametrize(
+    ("const", "enum"),
+    [
+        ("ACTIONS", "action"),
+        ("STANCES", "stance"),
+        ("KINDS", "kind"),
+        ("SCOPES", "scope"),
+        ("STATUSES", "status"),
+        ("SOURCE_KINDS", "source_kind"),
+        ("COUNT_NOUNS", "count_noun"),
+        ("DATE_PRECISIONS", "precision"),
+        ("EVENT_KINDS", "event_kind"),
+        ("BLOCS", "bloc"),
+    ],
+)
 def test_config_enums_are_the_contracts(const, enum):
     assert getattr(config, const) is contract.ENUMS[enum].values
 
@@ -82,8 +94,14 @@ def test_validate_cell_rules_are_derived_from_the_contract():
     assert validate.TABLES["events"]["columns"]["event_date"] == "fdate"
     assert "action_id" not in validate.TABLES["actions"]["columns"]  # built, not a CSV column
     assert validate.TABLES["actions"]["key"] == ("instrument_id", "participant_id", "action", "action_date")
-    assert validate.ORG_COLUMNS == {"participant_id": "org", "name": "text", "kind": "text", "region": "?text",
-                                    "source_url": "url", "note": "?text"}
+    assert validate.ORG_COLUMNS == {
+        "participant_id": "org",
+        "name": "text",
+        "kind": "text",
+        "region": "?text",
+        "source_url": "url",
+        "note": "?text",
+    }
     assert validate.MAX_LEN == {"short_name": 40, "title": 120, "quote": 600, "note": 600}
     assert validate.ENUMS["count_noun"] == config.COUNT_NOUNS
 
@@ -93,8 +111,10 @@ def test_a_new_enum_value_is_a_one_line_change_the_validator_follows(monkeypatch
     refused with the list of allowed ones (from the validator, with file and row, not from DuckDB's INSERT)."""
     src = validate.Sources()
     assert validate._check_value(src, "f.csv", 2, "noun", "enum:count_noun", "states parties", {}) is None
-    assert str(src.problems[0]) == ("f.csv:2: noun: 'states parties' is not one of: signatories, endorsers, parties, "
-                                    "members, sponsors, voting states, adherents")
+    assert str(src.problems[0]) == (
+        "f.csv:2: noun: 'states parties' is not one of: signatories, endorsers, parties, "
+        "members, sponsors, voting states, adherents"
+    )
     monkeypatch.setitem(validate.ENUMS, "count_noun", (*config.COUNT_NOUNS, "states parties"))
     src = validate.Sources()
     assert validate._check_value(src, "f.csv", 2, "noun", "enum:count_noun", "states parties", {}) == "states parties"
@@ -103,18 +123,22 @@ def test_a_new_enum_value_is_a_one_line_change_the_validator_follows(monkeypatch
 
 # --- drift test 1: a column added to the contract without a description ------------------------------------------
 
+
 def test_a_column_without_a_description_fails(monkeypatch):
     assert drift.contract_problems() == []
     _with_column(monkeypatch, "instruments", Column("website", "url"))
     assert drift.contract_problems() == [
-        "instruments.website: no description (every public column is documented in data/README.md)"]
+        "instruments.website: no description (every public column is documented in data/README.md)"
+    ]
 
 
 def test_a_column_added_to_the_contract_only_fails_against_schema_and_readme(monkeypatch, capsys):
     _with_column(monkeypatch, "instruments", Column("website", "url", description="the instrument's own site"))
     assert "schema.sql: instruments.website is missing" in drift.schema_drift()
-    assert drift.readme_drift() == ["data/README.md: the dictionary of instruments is not what the contract says; "
-                                       "run python -m dashboard.contract --write"]
+    assert drift.readme_drift() == [
+        "data/README.md: the dictionary of instruments is not what the contract says; "
+        "run python -m dashboard.contract --write"
+    ]
     assert drift.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "drift: schema.sql: instruments.website is missing" in err
@@ -138,28 +162,55 @@ def test_contract_problems_catch_a_bad_enum_ref_and_key(monkeypatch):
 SCHEMA = contract.SCHEMA_SQL.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("'voted_no', 'abstained');", "'voted_no', 'abstained', 'observed');",
-     "schema.sql: enum type action_t has ['signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', "
-     "'joined', 'declined', 'withdrew', 'sponsored', 'voted_yes', 'voted_no', 'abstained', 'observed'], the contract "
-     "['signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', 'joined', 'declined', 'withdrew', "
-     "'sponsored', 'voted_yes', 'voted_no', 'abstained']"),
-    ("    issuer VARCHAR,\n", "    issuer VARCHAR NOT NULL,\n",
-     "schema.sql: instruments.issuer is NOT NULL, the contract says optional"),
-    ("    quote_by VARCHAR,\n", "    quote_by VARCHAR,\n    quote_lang VARCHAR,\n",
-     "schema.sql: stances.quote_lang is not in the contract"),
-    ("title VARCHAR NOT NULL CHECK (length(title) <= 120)", "title VARCHAR NOT NULL CHECK (length(title) <= 200)",
-     "schema.sql: events.title is limited to [200] characters, the contract says 120"),
-    ("hq_country VARCHAR REFERENCES participants (participant_id)", "hq_country VARCHAR",
-     "schema.sql: companies.hq_country references nothing, the contract says ('participants', ('participant_id',))"),
-    ("    reported_count INTEGER NOT NULL", "    reported_count DOUBLE NOT NULL",
-     "schema.sql: counts.reported_count is DOUBLE, the contract says INTEGER"),
-    ("eif_parties_required IS NULL OR eif_parties_required > 0", "eif_parties_required IS NULL OR eif_parties_required >= 0",
-     "schema.sql: instruments.eif_parties_required must be at least [0], the contract says 1"),
-    ("'unverified', 'new_source')", "'unverified')",
-     "schema.sql: changelog.change should CHECK (change IN …) the values ['added', 'removed', 'changed', 'verified', "
-     "'unverified', 'new_source']"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "'voted_no', 'abstained');",
+            "'voted_no', 'abstained', 'observed');",
+            "schema.sql: enum type action_t has ['signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', "
+            "'joined', 'declined', 'withdrew', 'sponsored', 'voted_yes', 'voted_no', 'abstained', 'observed'], the contract "
+            "['signed', 'ratified', 'approved', 'accepted', 'acceded', 'endorsed', 'joined', 'declined', 'withdrew', "
+            "'sponsored', 'voted_yes', 'voted_no', 'abstained']",
+        ),
+        (
+            "    issuer VARCHAR,\n",
+            "    issuer VARCHAR NOT NULL,\n",
+            "schema.sql: instruments.issuer is NOT NULL, the contract says optional",
+        ),
+        (
+            "    quote_by VARCHAR,\n",
+            "    quote_by VARCHAR,\n    quote_lang VARCHAR,\n",
+            "schema.sql: stances.quote_lang is not in the contract",
+        ),
+        (
+            "title VARCHAR NOT NULL CHECK (length(title) <= 120)",
+            "title VARCHAR NOT NULL CHECK (length(title) <= 200)",
+            "schema.sql: events.title is limited to [200] characters, the contract says 120",
+        ),
+        (
+            "hq_country VARCHAR REFERENCES participants (participant_id)",
+            "hq_country VARCHAR",
+            "schema.sql: companies.hq_country references nothing, the contract says ('participants', ('participant_id',))",
+        ),
+        (
+            "    reported_count INTEGER NOT NULL",
+            "    reported_count DOUBLE NOT NULL",
+            "schema.sql: counts.reported_count is DOUBLE, the contract says INTEGER",
+        ),
+        (
+            "eif_parties_required IS NULL OR eif_parties_required > 0",
+            "eif_parties_required IS NULL OR eif_parties_required >= 0",
+            "schema.sql: instruments.eif_parties_required must be at least [0], the contract says 1",
+        ),
+        (
+            "'unverified', 'new_source')",
+            "'unverified')",
+            "schema.sql: changelog.change should CHECK (change IN …) the values ['added', 'removed', 'changed', 'verified', "
+            "'unverified', 'new_source']",
+        ),
+    ],
+)
 def test_schema_sql_that_disagrees_fails(old, new, message):
     assert drift.schema_drift(SCHEMA) == []
     assert SCHEMA.count(old) == 1
@@ -187,15 +238,18 @@ README = contract.README.read_text(encoding="utf-8")
 def test_every_table_and_public_column_is_in_the_dictionary():
     for name, t in contract.TABLES.items():
         block = re.search(rf"\(contract:{name} .*?\n(.*?)\[//\]: # \(/contract\)", README, re.DOTALL).group(1)
-        assert [r.split(" | ")[0].strip("| ") for r in block.splitlines() if r.startswith("| ")][1:] == \
-            [c.name for c in t.columns]
+        assert [r.split(" | ")[0].strip("| ") for r in block.splitlines() if r.startswith("| ")][1:] == [
+            c.name for c in t.columns
+        ]
 
 
 def test_an_edited_dictionary_fails_and_write_repairs_it(tmp_path, monkeypatch):
     edited = README.replace("| label for charts |", "| label for charts, short |")
     assert edited != README
-    assert drift.readme_drift(edited) == ["data/README.md: the dictionary of instruments is not what the contract "
-                                             "says; run python -m dashboard.contract --write"]
+    assert drift.readme_drift(edited) == [
+        "data/README.md: the dictionary of instruments is not what the contract "
+        "says; run python -m dashboard.contract --write"
+    ]
     assert drift.render_readme(edited) == README
     f = tmp_path / "README.md"
     f.write_text(edited, encoding="utf-8")
@@ -208,8 +262,8 @@ def test_a_missing_dictionary_fails():
     start = README.index("[//]: # (contract:counts ")
     end = README.index("[//]: # (/contract)", start) + len("[//]: # (/contract)")
     assert drift.readme_drift(README[:start] + README[end:]) == [
-        f"data/README.md: no generated dictionary for counts ({drift._open_marker('counts')} … "
-        "[//]: # (/contract))"]
+        f"data/README.md: no generated dictionary for counts ({drift._open_marker('counts')} … [//]: # (/contract))"
+    ]
 
 
 def test_the_markers_are_markdown_that_renders_as_nothing():
@@ -223,7 +277,7 @@ def test_the_markers_are_markdown_that_renders_as_nothing():
 
 def test_the_files_the_dictionary_names_exist():
     src = ROOT / "data" / "sources"
-    table = README[README.index("| directory / file |"):README.index("States come from a library")]
+    table = README[README.index("| directory / file |") : README.index("States come from a library")]
     named = re.findall(r"^\| `([^`]+)` \|", table, re.MULTILINE)
     assert len(named) >= 9
     for p in named:
@@ -236,6 +290,7 @@ def test_the_files_the_dictionary_names_exist():
 
 # --- drift test 4: views.sql's same-day ranking -------------------------------------------------------------------
 
+
 def test_views_sql_ranking_is_the_contracts():
     views = contract.VIEWS_SQL.read_text(encoding="utf-8")
     assert drift.views_drift(views) == []
@@ -243,11 +298,12 @@ def test_views_sql_ranking_is_the_contracts():
     drifted = views.replace("WHEN 'joined' THEN 3", "WHEN 'joined' THEN 3 WHEN 'sponsored' THEN 3")
     assert drift.views_drift(drifted) == [
         f"views.sql: status_as_of ranks actions {dict(contract.SAME_DAY_RANK, sponsored=3)}, the contract "
-        f"{contract.SAME_DAY_RANK}"]
+        f"{contract.SAME_DAY_RANK}"
+    ]
 
 
 def test_provenance_fields_are_source_files_columns():
-    """A provenance entry's fields (validate.PROVENANCE_FIELDS) land in source_files under the same names."""
+    """A provenance entry's fields (sourcefiles.PROVENANCE_FIELDS) land in source_files under the same names."""
     cols = {c.name: c for c in contract.TABLES["source_files"].columns}
-    for name, kind in validate.PROVENANCE_FIELDS.items():
+    for name, kind in sourcefiles.PROVENANCE_FIELDS.items():
         assert name in cols and cols[name].type == kind

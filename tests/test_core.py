@@ -14,12 +14,15 @@ CETS = eif.Rule(parties_required=5, min_coe_members=3, delay_months=3)
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize(("met", "expected"), [
-    (date(2026, 5, 15), date(2026, 9, 1)),   # three months end 15 Aug -> first day of the following month
-    (date(2026, 1, 31), date(2026, 5, 1)),   # period ends end of April -> 1 May
-    (date(2026, 10, 1), date(2027, 2, 1)),   # year boundary
-    (date(2026, 12, 31), date(2027, 4, 1)),
-])
+@pytest.mark.parametrize(
+    ("met", "expected"),
+    [
+        (date(2026, 5, 15), date(2026, 9, 1)),  # three months end 15 Aug -> first day of the following month
+        (date(2026, 1, 31), date(2026, 5, 1)),  # period ends end of April -> 1 May
+        (date(2026, 10, 1), date(2027, 2, 1)),  # year boundary
+        (date(2026, 12, 31), date(2027, 4, 1)),
+    ],
+)
 def test_entry_into_force_date(met, expected):
     assert eif.entry_into_force_date(met, 3) == expected
 
@@ -31,8 +34,13 @@ def _c(pid, d, coe, hyp=False):
 @pytest.mark.unit
 def test_both_conditions_are_needed():
     # Five consents but only two by member states: not met, however many non-members ratify.
-    cons = [_c("EU", date(2026, 5, 15), False), _c("USA", date(2026, 6, 1), False), _c("JPN", date(2026, 6, 2), False),
-            _c("NOR", date(2026, 6, 3), True), _c("GBR", date(2026, 6, 4), True)]
+    cons = [
+        _c("EU", date(2026, 5, 15), False),
+        _c("USA", date(2026, 6, 1), False),
+        _c("JPN", date(2026, 6, 2), False),
+        _c("NOR", date(2026, 6, 3), True),
+        _c("GBR", date(2026, 6, 4), True),
+    ]
     p = eif.progress(CETS, cons, date(2026, 11, 23))
     assert (p.parties, p.coe_parties, p.met_on) == (5, 2, None)
     assert (p.missing_parties, p.missing_coe) == (0, 1)
@@ -54,18 +62,31 @@ def test_projected_but_not_yet_in_force():
     assert p.in_force_on == date(2027, 3, 1) and not p.in_force
 
 
-SPEC = [state.Param("as_of", date(2026, 11, 23), kind="date", lo=date(2015, 1, 1), hi=date(2026, 11, 23)),
-        state.Param("instrument", "cets-225", choices=lambda: {"cets-225", "eu-ai-act"}),
-        state.Param("whatif", (), kind="multi", choices=lambda: {"GBR", "NOR"})]
+SPEC = [
+    state.Param("as_of", date(2026, 11, 23), kind="date", lo=date(2015, 1, 1), hi=date(2026, 11, 23)),
+    state.Param("instrument", "cets-225", choices=lambda: {"cets-225", "eu-ai-act"}),
+    state.Param("whatif", (), kind="multi", choices=lambda: {"GBR", "NOR"}),
+]
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("query", [
-    {"instrument": ["nope"]}, {"instrument": ["cets-225", "eu-ai-act"]}, {"as_of": ["2099-01-01"]},
-    {"as_of": ["2026-02-30"]}, {"as_of": ["20260101"]}, {"instrument": ["x" * 10_000]},
-    {"instrument": ["cets-225\x00"]}, {"instrument": ["сets-225"]}, {"whatif": ["GBR,XXX"]}, {"whatif": ["GBR,GBR"]},
-    {"instrument": ["cets-225\u202e"]}, {"as_of": ["' OR 1=1 --"]},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"instrument": ["nope"]},
+        {"instrument": ["cets-225", "eu-ai-act"]},
+        {"as_of": ["2099-01-01"]},
+        {"as_of": ["2026-02-30"]},
+        {"as_of": ["20260101"]},
+        {"instrument": ["x" * 10_000]},
+        {"instrument": ["cets-225\x00"]},
+        {"instrument": ["сets-225"]},
+        {"whatif": ["GBR,XXX"]},
+        {"whatif": ["GBR,GBR"]},
+        {"instrument": ["cets-225\u202e"]},
+        {"as_of": ["' OR 1=1 --"]},
+    ],
+)
 def test_invalid_values_fall_back_to_defaults(query):
     parsed = state.parse(SPEC, query)
     name = next(iter(query))
@@ -84,18 +105,32 @@ def test_valid_values_and_unknown_keys():
 @pytest.mark.unit
 def test_view_url_is_explicit_and_strips_the_current_page():
     state.register_page_paths(["World_map", "Entry_into_force"])
-    url = state.view_url("http://host:8501/World_map?old=1", "Entry_into_force",
-                         {"instrument": "cets-225", "as_of": date(2026, 1, 1), "whatif": ("GBR", "NOR")})
+    url = state.view_url(
+        "http://host:8501/World_map?old=1",
+        "Entry_into_force",
+        {"instrument": "cets-225", "as_of": date(2026, 1, 1), "whatif": ("GBR", "NOR")},
+    )
     assert url == "http://host:8501/Entry_into_force?instrument=cets-225&as_of=2026-01-01&whatif=GBR%2CNOR"
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://www.coe.int/en/web/conventions", True), ("http://example.org/a?b=c", True),
-    ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("JAVASCRIPT:alert(1)", False),
-    ("ftp://example.org/x", False), ("data:text/html,x", False), ("https://exa mple.org", False),
-    ("https://localhost", False), ("//example.org", False), ("https://example.org/<script>", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://www.coe.int/en/web/conventions", True),
+        ("http://example.org/a?b=c", True),
+        ("javascript:alert(1)", False),
+        (" JaVaScRiPt:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("ftp://example.org/x", False),
+        ("data:text/html,x", False),
+        ("https://exa mple.org", False),
+        ("https://localhost", False),
+        ("//example.org", False),
+        ("https://example.org/<script>", False),
+        ("", False),
+    ],
+)
 def test_check_url(url, ok):
     assert (check_url(url) is None) is ok
 
@@ -115,12 +150,16 @@ def test_first_dates_and_existing_take_the_earliest_known_date():
     from dashboard import status
 
     d = date
-    inst = pd.DataFrame({
-        "instrument_id": ["a", "b", "c", "d"],
-        "adopted_on": [d(2024, 5, 1), None, None, None],
-        "opened_on": [d(2024, 9, 5), d(2023, 1, 1), None, None],
-        "in_force_on": [None, d(2022, 6, 1), None, None],
-        "ended_on": [None, None, d(2025, 1, 1), None]}, index=[10, 11, 12, 13])
+    inst = pd.DataFrame(
+        {
+            "instrument_id": ["a", "b", "c", "d"],
+            "adopted_on": [d(2024, 5, 1), None, None, None],
+            "opened_on": [d(2024, 9, 5), d(2023, 1, 1), None, None],
+            "in_force_on": [None, d(2022, 6, 1), None, None],
+            "ended_on": [None, None, d(2025, 1, 1), None],
+        },
+        index=[10, 11, 12, 13],
+    )
     first = status.first_dates(inst)
     assert list(first) == [d(2024, 5, 1), d(2022, 6, 1), d(2025, 1, 1), None] and list(first.index) == [10, 11, 12, 13]
     assert list(status.existing(inst, d(2024, 5, 1))["instrument_id"]) == ["a", "b", "d"]  # on the day counts
@@ -131,7 +170,7 @@ def test_first_dates_and_existing_take_the_earliest_known_date():
 
 @pytest.mark.unit
 def test_urls_are_distinct_in_order_of_first_appearance():
-    from dashboard import lookups, queries
+    from dashboard import lookups
 
     col = pd.Series(["https://b.org/", None, "https://a.org/", "https://b.org/", None], dtype="string[pyarrow]")
     assert lookups.urls(col) == ["https://b.org/", "https://a.org/"]
@@ -179,12 +218,19 @@ def test_option_lists_match_the_tables(fixture_db):
 def test_the_same_participant_counts_once():
     """Probe 3f: a participant listed twice (e.g. a what-if multiselect sent as ["GBR"] * 5) is one consent, on
     its earliest date."""
-    cons = [_c("EU", date(2026, 5, 15), False), *[_c("GBR", date(2026, 11, 23), True, hyp=True)] * 5,
-            _c("GBR", date(2026, 11, 1), True, hyp=True), _c("NOR", date(2026, 11, 5), True)]
+    cons = [
+        _c("EU", date(2026, 5, 15), False),
+        *[_c("GBR", date(2026, 11, 23), True, hyp=True)] * 5,
+        _c("GBR", date(2026, 11, 1), True, hyp=True),
+        _c("NOR", date(2026, 11, 5), True),
+    ]
     p = eif.progress(CETS, cons, date(2026, 11, 23))
     assert (p.parties, p.coe_parties) == (3, 2)
-    assert [(c.participant_id, c.on) for c in p.consents] == [("EU", date(2026, 5, 15)), ("GBR", date(2026, 11, 1)),
-                                                               ("NOR", date(2026, 11, 5))]
+    assert [(c.participant_id, c.on) for c in p.consents] == [
+        ("EU", date(2026, 5, 15)),
+        ("GBR", date(2026, 11, 1)),
+        ("NOR", date(2026, 11, 5)),
+    ]
     assert p.hypothetical == ["GBR"]
 
 
@@ -197,8 +243,12 @@ def test_a_query_over_streamlits_field_limit_is_trimmed_and_marked():
 
     from dashboard import guards
 
-    raw = "instrument=eu-ai-act&" + "&".join(["whatif=GBR"] * 1000) + "&as_of=2025-01-01&" + "&".join(
-        f"k{n}=x" for n in range(3000))
+    raw = (
+        "instrument=eu-ai-act&"
+        + "&".join(["whatif=GBR"] * 1000)
+        + "&as_of=2025-01-01&"
+        + "&".join(f"k{n}=x" for n in range(3000))
+    )
     q = parse_qs(guards.trim_query(raw, 1000), keep_blank_values=True)
     assert sum(len(v) for v in q.values()) <= 1000
     assert q["instrument"] == ["eu-ai-act"] and q["whatif"] == ["GBR", "GBR"] and q["as_of"] == ["2025-01-01"]

@@ -32,13 +32,21 @@ PORT = 8501
 UID = 10001
 PLACEHOLDER = "change-me"
 CMD = ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
-APP_PATHS = ["streamlit_app.py", "pages", "dashboard", "data/CURRENT", "data/releases", ".streamlit",
-             "requirements.txt"]
+APP_PATHS = [
+    "streamlit_app.py",
+    "pages",
+    "dashboard",
+    "data/CURRENT",
+    "data/releases",
+    ".streamlit",
+    "requirements.txt",
+]
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # parsers
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def parse_dockerfile(text: str) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs; comments dropped, `\\` continuations joined."""
@@ -114,7 +122,7 @@ def nginx_block(text: str, header_regex: str) -> str:
     while depth:
         depth += {"{": 1, "}": -1}.get(text[i], 0)
         i += 1
-    return text[m.end():i - 1]
+    return text[m.end() : i - 1]
 
 
 def seconds(value: str) -> int:
@@ -142,6 +150,7 @@ def healthcheck_cmd(test) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Dockerfile and .dockerignore
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def dockerfile() -> list[tuple[str, str]]:
@@ -237,8 +246,10 @@ def test_dockerfile_keeps_the_served_release_and_its_digest_record(dockerfile, t
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
     res = subprocess.run(["sh", "-c", step], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in rel.iterdir()) == ["atlas-2026-02-01-bbbbbbbbbbbb.digest.json",
-                                                     "atlas-2026-02-01-bbbbbbbbbbbb.duckdb"]
+    assert sorted(p.name for p in rel.iterdir()) == [
+        "atlas-2026-02-01-bbbbbbbbbbbb.digest.json",
+        "atlas-2026-02-01-bbbbbbbbbbbb.duckdb",
+    ]
     bare = tmp_path / "bare"
     (bare / "data" / "releases").mkdir(parents=True)
     (bare / "data" / "releases" / "atlas-2026-02-01-bbbbbbbbbbbb.duckdb").write_bytes(b"db")
@@ -302,22 +313,36 @@ def ignored(path: str, patterns: list[str]) -> bool:
         neg = pat.startswith("!")
         p = pat[1:] if neg else pat
         variants = {p, p.replace("**/", "")}
-        if any(fnmatch.fnmatchcase(c, v) or fnmatch.fnmatchcase(c.split("/")[-1], v) and v.startswith("**")
-               for c in candidates for v in variants):
+        if any(
+            fnmatch.fnmatchcase(c, v) or (fnmatch.fnmatchcase(c.split("/")[-1], v) and v.startswith("**"))
+            for c in candidates
+            for v in variants
+        ):
             result = not neg
     return result
 
 
 def test_dockerignore_excludes_dev_files_and_keeps_the_app():
     pats = dockerignore_patterns()
-    for path in [".venv/bin/python", ".git/HEAD", "tests/test_deploy.py", "bench/x.py",
-                 "dashboard/__pycache__/db.cpython-311.pyc", "data/sources/dataset.yml",
-                 ".streamlit/secrets.toml"]:
+    for path in [
+        ".venv/bin/python",
+        ".git/HEAD",
+        "tests/test_deploy.py",
+        "bench/x.py",
+        "dashboard/__pycache__/db.cpython-311.pyc",
+        "data/sources/dataset.yml",
+        ".streamlit/secrets.toml",
+    ]:
         assert ignored(path, pats), f".dockerignore lets {path} into the build context"
     for path in ["static/.env", "static/.git/config", "static/geo/.hidden", "static/geo/.DS_Store"]:
         assert ignored(path, pats), f".dockerignore lets {path} into the build context"
-    for path in APP_PATHS + ["dashboard/db.py", "data/releases/atlas-2026-11-23-979bb8d21651.duckdb",
-                             ".streamlit/config.toml", "static/map_style.json"]:
+    for path in [
+        *APP_PATHS,
+        "dashboard/db.py",
+        "data/releases/atlas-2026-11-23-979bb8d21651.duckdb",
+        ".streamlit/config.toml",
+        "static/map_style.json",
+    ]:
         assert not ignored(path, pats), f".dockerignore drops {path}, which the image needs"
 
 
@@ -325,14 +350,16 @@ def test_dockerignore_excludes_dev_files_and_keeps_the_app():
 # compose.yaml and nginx
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def test_compose_app_service_is_hardened_and_needs_the_secret_from_env():
     svc = compose()["services"]["app"]
     build = svc["build"]
     assert (build if isinstance(build, str) else build.get("context")) == "."
     assert not svc.get("profiles"), "the single app service starts without a profile"
     env = compose_env(svc)
-    assert re.fullmatch(r"\$\{STREAMLIT_SERVER_COOKIE_SECRET:\?[^}]*\}", env["STREAMLIT_SERVER_COOKIE_SECRET"]), \
+    assert re.fullmatch(r"\$\{STREAMLIT_SERVER_COOKIE_SECRET:\?[^}]*\}", env["STREAMLIT_SERVER_COOKIE_SECRET"]), (
         "the cookie secret must come from the environment and fail when unset (${VAR:?...})"
+    )
     assert svc.get("read_only") is True
     assert "/tmp" in [t.split(":")[0] for t in svc.get("tmpfs", [])]
     assert HEALTH_PATH in healthcheck_cmd(svc["healthcheck"]["test"])
@@ -350,11 +377,13 @@ def scale_out_services() -> tuple[str, dict, str, dict]:
 
 
 def test_compose_scale_out_runs_replicas_behind_nginx():
-    an, app, ln, lb = scale_out_services()
+    an, app, _ln, lb = scale_out_services()
     assert int(app["deploy"]["replicas"]) >= 2
     assert not app.get("ports"), "replicas are reachable only through the load balancer"
     assert app.get("read_only") is True and "/tmp" in app.get("tmpfs", [])
-    assert re.fullmatch(r"\$\{STREAMLIT_SERVER_COOKIE_SECRET:\?[^}]*\}", compose_env(app)["STREAMLIT_SERVER_COOKIE_SECRET"])
+    assert re.fullmatch(
+        r"\$\{STREAMLIT_SERVER_COOKIE_SECRET:\?[^}]*\}", compose_env(app)["STREAMLIT_SERVER_COOKIE_SECRET"]
+    )
     assert HEALTH_PATH in healthcheck_cmd(app["healthcheck"]["test"])
     deps = lb.get("depends_on") or {}
     assert an in deps
@@ -394,9 +423,9 @@ def test_nginx_sessions_are_sticky_with_open_source_directives():
     if not key.startswith("$cookie_"):  # a variable built by a map from a cookie
         mm = re.search(r"map\s+(\$cookie_\w+)\s+" + re.escape(key) + r"\s*\{", text)
         assert mm, f"hash key {key} does not derive from a cookie"
-        cookie = mm.group(1)[len("$cookie_"):]
+        cookie = mm.group(1)[len("$cookie_") :]
         # nginx hands the cookie out itself when the browser has none.
-        assert re.search(rf"add_header\s+Set-Cookie\s+\$\w+", text)
+        assert re.search(r"add_header\s+Set-Cookie\s+\$\w+", text)
         assert f"{cookie}=$request_id" in text
     assert m.group(2), "use `consistent` hashing so scaling moves few sessions"
 
@@ -404,6 +433,7 @@ def test_nginx_sessions_are_sticky_with_open_source_directives():
 # ---------------------------------------------------------------------------------------------------------------
 # Kubernetes
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def pod_container() -> tuple[dict, dict, dict]:
     dep = k8s_one("Deployment")
@@ -421,7 +451,7 @@ def resolve_port(container: dict, port) -> int:
 
 
 def test_k8s_deployment_replicas_and_zero_unavailable_rollout():
-    dep, pod, _ = pod_container()
+    dep, _pod, _ = pod_container()
     assert dep["spec"]["replicas"] >= 2
     strategy = dep["spec"]["strategy"]
     assert strategy.get("type", "RollingUpdate") == "RollingUpdate"
@@ -513,6 +543,7 @@ def test_k8s_secret_example_holds_only_the_placeholder():
 # no secret values committed
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def deploy_files() -> list[Path]:
     files = [DOCKERFILE, DOCKERIGNORE, COMPOSE, NGINX_CONF, CONFIG_TOML, HOSTING_MD, *sorted(K8S.iterdir())]
     return [f for f in files if f.is_file()]
@@ -520,8 +551,11 @@ def deploy_files() -> list[Path]:
 
 def is_reference_or_placeholder(value: str) -> bool:
     v = value.strip().strip("\"'")
-    return (v == PLACEHOLDER or v.startswith("$")  # ${VAR}, ${VAR:?...}, $VAR, $(command)
-            or bool(re.fullmatch(r"<[^>]*>|\.\.\.|", v)))
+    return (
+        v == PLACEHOLDER
+        or v.startswith("$")  # ${VAR}, ${VAR:?...}, $VAR, $(command)
+        or bool(re.fullmatch(r"<[^>]*>|\.\.\.|", v))
+    )
 
 
 _VALUE = r"(\"[^\"]*\"|'[^']*'|[^\s`,;)]+)"
@@ -554,17 +588,18 @@ def test_no_secret_values_committed(path: Path):
 @pytest.mark.parametrize("path", [COMPOSE, *sorted(K8S.glob("*.yaml"))], ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_secret_values_in_yaml_fields(path: Path):
     """Any key named like a secret holds an env reference or the placeholder; `secretName` only names a Secret."""
+
     def walk(node, trail=()):
         if isinstance(node, dict):
             for k, v in node.items():
                 key = str(k)
-                if isinstance(v, str) and re.search(r"secret|token|passw|api.?key", key, re.I) \
-                        and key != "secretName":
-                    assert is_reference_or_placeholder(v), f"{path.name}: {'.'.join(trail + (key,))} = {v!r}"
-                walk(v, trail + (key,))
+                if isinstance(v, str) and re.search(r"secret|token|passw|api.?key", key, re.I) and key != "secretName":
+                    assert is_reference_or_placeholder(v), f"{path.name}: {'.'.join((*trail, key))} = {v!r}"
+                walk(v, (*trail, key))
         elif isinstance(node, list):
             for i, v in enumerate(node):
-                walk(v, trail + (str(i),))
+                walk(v, (*trail, str(i)))
+
     for doc in load_yaml_docs(path):
         walk(doc)
 
@@ -572,6 +607,7 @@ def test_no_secret_values_in_yaml_fields(path: Path):
 # ---------------------------------------------------------------------------------------------------------------
 # Streamlit settings and the hosting guide
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def test_streamlit_config_is_hardened():
     cfg = tomllib.loads(CONFIG_TOML.read_text(encoding="utf-8"))
@@ -585,11 +621,25 @@ def test_streamlit_config_is_hardened():
 def test_hosting_guide_covers_every_option():
     text = HOSTING_MD.read_text(encoding="utf-8")
     headings = set(re.findall(r"^##\s+(.+?)\s*$", text, re.M))
-    for h in ("Streamlit Community Cloud", "One container", "Replicas behind a load balancer",
-              "A central database", "Data releases without dropping sessions"):
+    for h in (
+        "Streamlit Community Cloud",
+        "One container",
+        "Replicas behind a load balancer",
+        "A central database",
+        "Data releases without dropping sessions",
+    ):
         assert h in headings, h
-    for needle in ("streamlit_app.py", "3.11", "data/CURRENT", "hibernat", "ATLAS_DB", "httpfs",
-                   "STREAMLIT_SERVER_COOKIE_SECRET", "sticky", "URL"):
+    for needle in (
+        "streamlit_app.py",
+        "3.11",
+        "data/CURRENT",
+        "hibernat",
+        "ATLAS_DB",
+        "httpfs",
+        "STREAMLIT_SERVER_COOKIE_SECRET",
+        "sticky",
+        "URL",
+    ):
         assert needle in text, needle
     readme = (K8S / "README.md").read_text(encoding="utf-8")
     assert "maxUnavailable" in readme and "sticky" in readme.lower()

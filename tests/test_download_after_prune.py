@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Session, open_stream
 from tests.conftest import FIXTURE_SOURCES, ROOT
+from tests.servers import Session, open_stream
 from tests.test_build_errors import run_build
 
 pytestmark = pytest.mark.system
@@ -80,9 +80,24 @@ def test_duckdb_download_after_builds_pruned_the_shown_release(tmp_path: Path):
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "ATLAS_DB"} | {"ATLAS_DATA_DIR": str(data_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address",
-                             "127.0.0.1", "--server.port", str(port)], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(120):
             try:
@@ -102,8 +117,9 @@ def test_duckdb_download_after_builds_pruned_the_shown_release(tmp_path: Path):
                     await v.rerun(ws, first=True)
                     assert v.file_id and v.exceptions == 0
                     for _ in range(2):  # two publishes with --keep 1 --grace 0: the shown release is deleted
-                        r = await asyncio.to_thread(run_build, FIXTURE_SOURCES, data_dir, "--force", "--keep", "1",
-                                                    "--grace", "0")
+                        r = await asyncio.to_thread(
+                            run_build, FIXTURE_SOURCES, data_dir, "--force", "--keep", "1", "--grace", "0"
+                        )
                         assert r.returncode == 0, r.stderr
                     assert not shown.exists()
                     return await v.click(ws)

@@ -7,6 +7,7 @@ dashboard/queries.py keep working on the same release, and the release file stay
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -136,9 +137,13 @@ def test_connection_refuses_writes_files_attach_extensions_and_settings(release,
             _assert_all_refused(cur, tmp_path, "cursor")
         finally:
             cur.close()
-        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
-                                    "('enable_external_access', 'lock_configuration', 'access_mode', "
-                                    "'autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+        settings = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN "
+                "('enable_external_access', 'lock_configuration', 'access_mode', "
+                "'autoinstall_known_extensions', 'autoload_known_extensions')"
+            ).fetchall()
+        )
         assert settings["enable_external_access"] == "false"
         assert settings["lock_configuration"] == "true"
         assert settings["access_mode"] == "read_only"
@@ -187,15 +192,14 @@ def test_page_queries_work_on_the_locked_connection(fixture_db, tmp_path):
         con.execute("DROP VIEW temp.main.actions")
     # VACUUM / CHECKPOINT are accepted on a read-only database as no-ops; they must not touch the file.
     for sql in ("CHECKPOINT", "FORCE CHECKPOINT", "VACUUM"):
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute(sql)
-        except duckdb.Error:
-            pass
     _page_queries(rel)
     assert _sha256(fixture_db) == before, "the release file changed"
 
 
 # --- a broken release: maintenance notice, never a traceback --------------------------------------------------------
+
 
 def _garbage(tmp_path):
     g = tmp_path / "garbage.duckdb"
@@ -218,9 +222,13 @@ BROKEN_CASES = [*((k, KINDS_PAGE) for k in BROKEN_KINDS), *(("garbage", p) for p
 
 @pytest.mark.parametrize(("kind", "page"), BROKEN_CASES)
 def test_broken_release_shows_maintenance_notice(fixture_release, tmp_path, monkeypatch, kind, page):
-    target = {"garbage": lambda: _garbage(tmp_path), "missing": lambda: tmp_path / "missing.duckdb",
-              "directory": lambda: tmp_path, "truncated": lambda: _truncated(tmp_path, fixture_release),
-              "not-duckdb": lambda: "/etc/hosts"}[kind]()
+    target = {
+        "garbage": lambda: _garbage(tmp_path),
+        "missing": lambda: tmp_path / "missing.duckdb",
+        "directory": lambda: tmp_path,
+        "truncated": lambda: _truncated(tmp_path, fixture_release),
+        "not-duckdb": lambda: "/etc/hosts",
+    }[kind]()
     monkeypatch.setenv("ATLAS_DB", str(target))
     at = run_page(page, {"as_of": "2025-01-01"})
     assert not at.exception, [e.value for e in at.exception]

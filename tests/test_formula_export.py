@@ -29,29 +29,60 @@ from tests.test_build_errors import A, C, E, I, P, S, cell, replace
 
 LINK = '=HYPERLINK("http://example.invalid","x")'
 HOSTILE = {  # (file, line, column) -> the text the release must hold
-    (S, 3, "quote"): LINK, (S, 3, "quote_by"): "@SUM(1+1)", (S, 3, "note"): "-2+3+cmd|' /C calc'!A0",
-    (C, 3, "name"): "+1+cmd|' /C calc'!A0", (C, 3, "note"): LINK,
+    (S, 3, "quote"): LINK,
+    (S, 3, "quote_by"): "@SUM(1+1)",
+    (S, 3, "note"): "-2+3+cmd|' /C calc'!A0",
+    (C, 3, "name"): "+1+cmd|' /C calc'!A0",
+    (C, 3, "note"): LINK,
     (E, 2, "title"): '=HYPERLINK("http://example.invalid","click")',
-    (I, 2, "summary"): LINK, (I, 2, "note"): "@SUM(1+1)*cmd|' /C calc'!A0", (A, 2, "note"): LINK,
+    (I, 2, "summary"): LINK,
+    (I, 2, "note"): "@SUM(1+1)*cmd|' /C calc'!A0",
+    (A, 2, "note"): LINK,
 }
-FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0",
-            "+1+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "\uff1d1+1", "  =1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "@SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "\uff1d1+1",
+    "  =1+1",
+]
 PROV_TITLE = '=HYPERLINK("http://example.invalid","prov") stances'
-PAGES = [("streamlit_app.py", {}), ("pages/1_World_map.py", {"instrument": "cets-225"}),
-         ("pages/2_Entry_into_force.py", {}), ("pages/3_Binding_vs_voluntary.py", {}),
-         ("pages/4_Corporate_stances.py", {}), ("pages/5_Country.py", {"country": "AND"}),
-         ("pages/6_Instrument.py", {"instrument": "cets-225"}), ("pages/6_Instrument.py", {"instrument": "eu-ai-pact"}),
-         ("pages/7_Company.py", {"company": "anthropic"}), ("pages/7_Company.py", {"company": "google"}),
-         ("pages/8_Data_and_sources.py", {})]
+PAGES = [
+    ("streamlit_app.py", {}),
+    ("pages/1_World_map.py", {"instrument": "cets-225"}),
+    ("pages/2_Entry_into_force.py", {}),
+    ("pages/3_Binding_vs_voluntary.py", {}),
+    ("pages/4_Corporate_stances.py", {}),
+    ("pages/5_Country.py", {"country": "AND"}),
+    ("pages/6_Instrument.py", {"instrument": "cets-225"}),
+    ("pages/6_Instrument.py", {"instrument": "eu-ai-pact"}),
+    ("pages/7_Company.py", {"company": "anthropic"}),
+    ("pages/7_Company.py", {"company": "google"}),
+    ("pages/8_Data_and_sources.py", {}),
+]
 
 
-HELD_SQL = ("SELECT quote FROM stances UNION SELECT quote_by FROM stances UNION SELECT note FROM stances "
-            "UNION SELECT name FROM companies UNION SELECT note FROM companies UNION SELECT title FROM events "
-            "UNION SELECT summary FROM instruments UNION SELECT note FROM instruments UNION SELECT note FROM actions "
-            "UNION SELECT title FROM source_files")
-COLUMNS = [("stances", "quote"), ("stances", "quote_by"), ("stances", "note"), ("companies", "name"),
-           ("companies", "note"), ("events", "title"), ("instruments", "summary"), ("instruments", "note"),
-           ("actions", "note"), ("source_files", "title")]
+HELD_SQL = (
+    "SELECT quote FROM stances UNION SELECT quote_by FROM stances UNION SELECT note FROM stances "
+    "UNION SELECT name FROM companies UNION SELECT note FROM companies UNION SELECT title FROM events "
+    "UNION SELECT summary FROM instruments UNION SELECT note FROM instruments UNION SELECT note FROM actions "
+    "UNION SELECT title FROM source_files"
+)
+COLUMNS = [
+    ("stances", "quote"),
+    ("stances", "quote_by"),
+    ("stances", "note"),
+    ("companies", "name"),
+    ("companies", "note"),
+    ("events", "title"),
+    ("instruments", "summary"),
+    ("instruments", "note"),
+    ("actions", "note"),
+    ("source_files", "title"),
+]
 
 
 def make_formula_release(tmp: Path) -> tuple[Path, set]:
@@ -62,14 +93,15 @@ def make_formula_release(tmp: Path) -> tuple[Path, set]:
     shutil.copytree(FIXTURE_SOURCES, src)
     for (f, line, col), text in HOSTILE.items():
         cell(f, line, col, "'" + text)(src)
-    replace(P, "  title: Test fixture carved from data/sources (stances)",
-            f"  title: '''{PROV_TITLE}'")(src)  # YAML: '' is one '
+    replace(P, "  title: Test fixture carved from data/sources (stances)", f"  title: '''{PROV_TITLE}'")(
+        src
+    )  # YAML: '' is one '
     release, _ = build(src, tmp / "data")
     with duckdb.connect(str(release)) as con:
         held = {r[0] for r in con.execute(HELD_SQL).fetchall()}
         for table, col in COLUMNS:
             for text in {*HOSTILE.values(), PROV_TITLE}:
-                con.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", [text, "'" + text])  # noqa: S608
+                con.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", [text, "'" + text])
     return release, held
 
 
@@ -94,16 +126,37 @@ def test_formula_cells_are_quoted(value):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("value", ["-3.7", "+44", "12", "1,5", "Signed at Vilnius", "'=already quoted", "",
-                                   "e-mail", "Fontaine (-) left", None, -3.7, 12])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-3.7",
+        "+44",
+        "12",
+        "1,5",
+        "Signed at Vilnius",
+        "'=already quoted",
+        "",
+        "e-mail",
+        "Fontaine (-) left",
+        None,
+        -3.7,
+        12,
+    ],
+)
 def test_other_cells_are_left_alone(value):
     assert exports.neutralise_cell(value) == value
 
 
 @pytest.mark.unit
 def test_csv_has_no_live_formula_and_numbers_stay_numbers():
-    df = pd.DataFrame({"quote": FORMULAS, "lon": [-3.7] * len(FORMULAS), "n": range(len(FORMULAS)),
-                       "when": [pd.Timestamp("2024-09-05")] * len(FORMULAS)})
+    df = pd.DataFrame(
+        {
+            "quote": FORMULAS,
+            "lon": [-3.7] * len(FORMULAS),
+            "n": range(len(FORMULAS)),
+            "when": [pd.Timestamp("2024-09-05")] * len(FORMULAS),
+        }
+    )
     rows = list(csv.reader(io.StringIO(exports.csv_text(df), newline="")))
     assert rows[0] == ["quote", "lon", "n", "when"]
     assert [r[0] for r in rows[1:]] == ["'" + v for v in FORMULAS]
@@ -178,8 +231,13 @@ def visits(formula_release):
 @pytest.mark.app
 def test_data_grids_carry_no_live_formula(visits):
     """1c: what the grid's toolbar "Download as CSV" (Streamlit's frontend) writes is the frame it was sent."""
-    live = [(v["page"], v["query"], c) for v in visits for df in v["grids"]
-            for c in [*map(str, df.columns), *(x for col in df.columns for x in df[col].tolist())] if needs_quote(c)]
+    live = [
+        (v["page"], v["query"], c)
+        for v in visits
+        for df in v["grids"]
+        for c in [*map(str, df.columns), *(x for col in df.columns for x in df[col].tolist())]
+        if needs_quote(c)
+    ]
     assert live == []
     stances = next(v for v in visits if v["page"] == "pages/4_Corporate_stances.py")["grids"]
     shown = {x for df in stances for col in df.columns for x in df[col].tolist()}
@@ -205,12 +263,19 @@ def test_csv_zip_carries_no_live_formula(visits):
     with zipfile.ZipFile(io.BytesIO(body)) as zf:
         members = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".csv")}
     assert {"stances.csv", "companies.csv", "events.csv", "instruments.csv", "actions.csv", "source_files.csv"} <= set(
-        members)
+        members
+    )
     live = {n: _live(list(csv.reader(io.StringIO(t, newline="")))) for n, t in members.items()}
     assert {n: v for n, v in live.items() if v} == {}
     quoted = {n for n, t in members.items() if "'=HYPERLINK" in t or "'@SUM" in t or "'+1+cmd" in t}
-    assert quoted == {"stances.csv", "companies.csv", "events.csv", "instruments.csv", "actions.csv",
-                      "source_files.csv"}
+    assert quoted == {
+        "stances.csv",
+        "companies.csv",
+        "events.csv",
+        "instruments.csv",
+        "actions.csv",
+        "source_files.csv",
+    }
 
 
 @pytest.mark.unit
@@ -218,7 +283,9 @@ def test_no_page_bypasses_the_neutralised_grid():
     """Every data grid goes through ui.table (a new page calling st.dataframe directly would let the toolbar
     download carry a formula)."""
     root = Path(__file__).resolve().parent.parent
-    offenders = [p.name for p in [root / "streamlit_app.py", *(root / "pages").glob("*.py"),
-                                  *(root / "dashboard").glob("*.py")]
-                 if p.name != "ui.py" and ("st.dataframe(" in p.read_text() or "st.data_editor(" in p.read_text())]
+    offenders = [
+        p.name
+        for p in [root / "streamlit_app.py", *(root / "pages").glob("*.py"), *(root / "dashboard").glob("*.py")]
+        if p.name != "ui.py" and ("st.dataframe(" in p.read_text() or "st.data_editor(" in p.read_text())
+    ]
     assert offenders == []

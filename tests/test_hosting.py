@@ -7,6 +7,7 @@ import asyncio
 import re
 import urllib.request
 from contextlib import contextmanager
+
 import pytest
 import yaml
 

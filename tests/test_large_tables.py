@@ -30,15 +30,40 @@ def write_big_events(src: Path, rows: int, instrument_id: str = "cets-225") -> N
     start, span = date(2020, 1, 1), (date(2026, 6, 29) - date(2020, 1, 1)).days
     with open(src / "events" / "big.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["event_date", "date_precision", "instrument_id", "kind", "title", "source_url", "source_kind",
-                    "evidence_url", "checked_on", "verified"])
+        w.writerow(
+            [
+                "event_date",
+                "date_precision",
+                "instrument_id",
+                "kind",
+                "title",
+                "source_url",
+                "source_kind",
+                "evidence_url",
+                "checked_on",
+                "verified",
+            ]
+        )
         for n in range(rows):
-            w.writerow([(start + timedelta(days=n % span)).isoformat(), "day", instrument_id, "milestone",
-                        f"Generated milestone {n:06d}", f"https://example.org/big/{n}", "secondary", "", "2026-06-30",
-                        "true"])
+            w.writerow(
+                [
+                    (start + timedelta(days=n % span)).isoformat(),
+                    "day",
+                    instrument_id,
+                    "milestone",
+                    f"Generated milestone {n:06d}",
+                    f"https://example.org/big/{n}",
+                    "secondary",
+                    "",
+                    "2026-06-30",
+                    "true",
+                ]
+            )
     with open(src / "provenance" / "fixture.yml", "a", encoding="utf-8") as fh:
-        fh.write("events/big.csv:\n  title: Generated large events file (tests)\n"
-                 "  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: 2026-06-30\n")
+        fh.write(
+            "events/big.csv:\n  title: Generated large events file (tests)\n"
+            "  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: 2026-06-30\n"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -101,5 +126,6 @@ def test_every_grid_goes_through_the_capped_helper():
     direct = [p.name for p in scripts if "st.dataframe(" in p.read_text(encoding="utf-8")]
     assert not direct, f"call ui.table instead of st.dataframe in {direct}"
     # Every page draws its tables through ui.show (a views.Table) or ui.table, both of which cap.
-    assert all("ui.table(" in p.read_text(encoding="utf-8") or "ui.show(" in p.read_text(encoding="utf-8")
-               for p in scripts)
+    assert all(
+        "ui.table(" in p.read_text(encoding="utf-8") or "ui.show(" in p.read_text(encoding="utf-8") for p in scripts
+    )

@@ -63,7 +63,7 @@ def test_page_shows_the_maintenance_notice(case: str, data_dir: Path):
     assert not at.exception, at.exception
     shown = _plain(at)
     assert any(w.value.startswith(NOTICE) for w in at.warning), shown
-    assert f"Reason, for the maintainers: " in shown and reason in shown, shown
+    assert "Reason, for the maintainers: " in shown and reason in shown, shown
     assert "2099" not in shown.replace(reason, "") and "1990" not in shown.replace(reason, "")
 
 

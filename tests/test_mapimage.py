@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,11 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageSequence
 
-from dashboard import facts, mapimage, maps, queries
-from dashboard.views import mapexport, profiles
+from dashboard import facts, mapimage, maps
 from dashboard.build import build
 from dashboard.config import STATUS_COLORS
 from dashboard.db import resolve_release
+from dashboard.views import mapexport, profiles
 
 pytestmark = pytest.mark.app  # draws from a fixture release
 
@@ -58,12 +59,12 @@ def test_svg_named_list_line_of_a_selection_ends_with_one_full_stop(rel):
 
 
 def test_svg_legend_is_the_map_pages_legend(rel):
-    from dashboard import maps
 
     legend = maps.legend(facts.statuses(rel, "binding", OPENING_DAY))
     texts = _texts(mapimage.svg(_data(rel, "binding")))
-    assert [f"{r.status} ({r.count})" for r in legend.itertuples()] == [t for t in texts if t.endswith(")") and
-                                                                        any(t.startswith(r) for r in legend["status"])]
+    assert [f"{r.status} ({r.count})" for r in legend.itertuples()] == [
+        t for t in texts if t.endswith(")") and any(t.startswith(r) for r in legend["status"])
+    ]
 
 
 def test_png_opens_at_its_size_with_norway_signed_and_brazil_no_record(rel):
@@ -95,7 +96,7 @@ def test_gif_has_one_frame_per_change_each_with_its_own_date(rel):
     gif = Image.open(io.BytesIO(mapexport.gif(rel, "cets-225", date(2026, 6, 30), URL)))
     assert gif.format == "GIF" and gif.n_frames == len(dates)
     images = [f.convert("RGB") for f in ImageSequence.Iterator(gif)]
-    for a, b in zip(images, images[1:], strict=False):
+    for a, b in itertools.pairwise(images):
         assert ImageChops.difference(a, b).getbbox() is not None, "every frame differs from the one before"
     # the date is drawn large at the top right of every frame, and it changes from frame to frame
     corner = [im.crop((im.width // 2, 0, im.width, 80)).tobytes() for im in images]
@@ -137,8 +138,10 @@ def test_frame_dates_are_capped_monthly_then_evenly():
 
 
 def test_file_names_carry_instrument_date_and_version():
-    assert mapexport.file_name("cets-225", date(2026, 12, 1), "2026.12.01", "png") == \
-        "atlas-cets-225-2026-12-01-v2026.12.01.png"
+    assert (
+        mapexport.file_name("cets-225", date(2026, 12, 1), "2026.12.01", "png")
+        == "atlas-cets-225-2026-12-01-v2026.12.01.png"
+    )
     assert mapexport.file_name("x/../y", date(2026, 12, 1), "a b", "gif") == "atlas-x-..-y-2026-12-01-va-b.gif"
 
 
@@ -159,10 +162,14 @@ HOSTILE_ORG = '<img src=x onerror="alert(1)">'
 
 
 def test_hostile_names_are_escaped_text_in_the_svg(sources_copy, tmp_path, monkeypatch):
-    _rewrite(sources_copy / "instruments" / "main.csv",
-             lambda r: r.update(short_name=HOSTILE) if r["instrument_id"] == "cets-225" else None)
-    _rewrite(sources_copy / "organisations.csv",
-             lambda r: r.update(name=HOSTILE_ORG) if r["participant_id"] == "EU" else None)
+    _rewrite(
+        sources_copy / "instruments" / "main.csv",
+        lambda r: r.update(short_name=HOSTILE) if r["instrument_id"] == "cets-225" else None,
+    )
+    _rewrite(
+        sources_copy / "organisations.csv",
+        lambda r: r.update(name=HOSTILE_ORG) if r["participant_id"] == "EU" else None,
+    )
     path, _ = build(sources_copy, tmp_path / "data")
     monkeypatch.setenv("ATLAS_DB", str(path))
     data = mapexport.map_data(resolve_release(), "cets-225", OPENING_DAY, URL + "&x=<b>\x01")
@@ -220,37 +227,62 @@ def test_map_pages_offer_png_svg_and_gif_named_for_the_view(fixture_db, media, p
     assert got["Map as SVG"][0] == f"{stem}.svg" and got["Map as SVG"][1].startswith(b"<?xml")
     assert got["Time-lapse as GIF"][0] == f"{stem}.gif" and got["Time-lapse as GIF"][1].startswith(b"GIF89a")
     assert b"Status on 05 September 2024" in got["Map as SVG"][1]
-    assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button") if key in b.proto.id} >= {"png", "svg", "gif"}
+    assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button") if key in b.proto.id} >= {
+        "png",
+        "svg",
+        "gif",
+    }
 
 
 # --- Plotly charts: the modebar's own picture carries title, date and source ----------------------------------
+
 
 def test_export_ready_titles_dates_and_credits_a_copy_of_the_figure(rel):
     from dashboard import charts
 
     fig = profiles.instrument_view(rel, "cets-225", date(2026, 6, 30)).timeline
     before = fig.to_json()
-    out, config = charts.export_ready(fig, "Timeline of <b>CETS</b>", date(2026, 6, 30), "fixture-1",
-                                      date(2026, 6, 30), "http://h/Instrument?instrument=cets-225&as_of=2026-06-30",
-                                      "atlas-instrument-timeline-2026-06-30-vfixture-1")
+    out, config = charts.export_ready(
+        fig,
+        "Timeline of <b>CETS</b>",
+        date(2026, 6, 30),
+        "fixture-1",
+        date(2026, 6, 30),
+        "http://h/Instrument?instrument=cets-225&as_of=2026-06-30",
+        "atlas-instrument-timeline-2026-06-30-vfixture-1",
+    )
     assert fig.to_json() == before, "the memoised figure every session shares is not changed"
     assert out.layout.title.text == "Timeline of &lt;b&gt;CETS&lt;/b&gt;"  # literal text, not Plotly's HTML subset
     assert out.layout.title.subtitle.text == "As of 30 June 2026"
     credit = out.layout.annotations[-1].text
-    assert credit == ("Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;<br>"
-                      "http://h/Instrument?instrument=cets-225&amp;as_of=2026-06-30")
+    assert credit == (
+        "Source: AI Governance Atlas, dataset fixture-1, data as of 30 June 2026;<br>"
+        "http://h/Instrument?instrument=cets-225&amp;as_of=2026-06-30"
+    )
     assert out.layout.height > fig.layout.height  # room for the credit: the plot keeps its size
     opts = config["toImageButtonOptions"]
     assert opts["filename"] == "atlas-instrument-timeline-2026-06-30-vfixture-1" and opts["format"] == "png"
-    again, _ = charts.export_ready(fig, "Timeline of <b>CETS</b>", date(2026, 6, 30), "fixture-1", date(2026, 6, 30),
-                                   "http://h/Instrument?instrument=cets-225&as_of=2026-06-30", "x")
+    again, _ = charts.export_ready(
+        fig,
+        "Timeline of <b>CETS</b>",
+        date(2026, 6, 30),
+        "fixture-1",
+        date(2026, 6, 30),
+        "http://h/Instrument?instrument=cets-225&as_of=2026-06-30",
+        "x",
+    )
     assert again is out, "a rerun reuses the credited copy"
 
 
-@pytest.mark.parametrize("page,query,n", [("pages/3_Binding_vs_voluntary.py", {"as_of": "2026-06-01"}, 4),
-                                          ("pages/2_Entry_into_force.py", {}, 1),
-                                          ("pages/4_Corporate_stances.py", {}, 1),
-                                          ("pages/6_Instrument.py", {"instrument": "cets-225"}, 1)])
+@pytest.mark.parametrize(
+    "page,query,n",
+    [
+        ("pages/3_Binding_vs_voluntary.py", {"as_of": "2026-06-01"}, 4),
+        ("pages/2_Entry_into_force.py", {}, 1),
+        ("pages/4_Corporate_stances.py", {}, 1),
+        ("pages/6_Instrument.py", {"instrument": "cets-225"}, 1),
+    ],
+)
 def test_every_chart_exports_with_title_date_and_source(fixture_db, page, query, n):
     import json
 
@@ -277,6 +309,11 @@ def test_the_drawing_modules_import_no_streamlit():
     import sys
 
     code = "import sys, dashboard.mapimage, dashboard.charts; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(Path(__file__).resolve().parent.parent))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
     assert out.stdout.strip() == "False"

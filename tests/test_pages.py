@@ -8,8 +8,17 @@ from tests.apptest_utils import PAGE_FILES, run_page, texts
 
 pytestmark = [pytest.mark.app, pytest.mark.usefixtures("fixture_db")]
 
-CETS_OPENING_DAY = {"Andorra", "Georgia", "Iceland", "Norway", "Republic of Moldova", "San Marino", "United Kingdom",
-                    "Israel", "United States"}  # + the European Union, shown beside the map as an organisation
+CETS_OPENING_DAY = {
+    "Andorra",
+    "Georgia",
+    "Iceland",
+    "Norway",
+    "Republic of Moldova",
+    "San Marino",
+    "United Kingdom",
+    "Israel",
+    "United States",
+}  # + the European Union, shown beside the map as an organisation
 
 
 def _frame(at, column: str):
@@ -122,8 +131,9 @@ def test_what_if_moves_the_projected_date():
     at = run_page("pages/2_Entry_into_force.py", {"instrument": "cets-225", "whatif": "GBR,NOR,AND,SMR"})
     assert [m.value for m in at.metric] == ["5 / 5", "4 / 3"]
     assert "01 October 2026" in texts(at)  # met 30 June 2026 -> +3 months -> first day of the following month
-    at2 = run_page("pages/2_Entry_into_force.py",
-                   {"instrument": "cets-225", "whatif": "GBR,NOR,AND,SMR", "as_of": "2026-05-20"})
+    at2 = run_page(
+        "pages/2_Entry_into_force.py", {"instrument": "cets-225", "whatif": "GBR,NOR,AND,SMR", "as_of": "2026-05-20"}
+    )
     assert "01 September 2026" in texts(at2)  # the same ratifications on 20 May move it a month earlier
 
 
@@ -166,8 +176,12 @@ def test_corporate_stances_matrix_and_filters():
     at = run_page("pages/4_Corporate_stances.py")
     table = _frame(at, "quote")
     pact = table[table["instrument"] == "EU AI Pact"]
-    assert set(pact.loc[pact["stance"] == "signed", "company"]) >= {"Microsoft", "Google (Alphabet)", "OpenAI",
-                                                                      "Amazon"}
+    assert set(pact.loc[pact["stance"] == "signed", "company"]) >= {
+        "Microsoft",
+        "Google (Alphabet)",
+        "OpenAI",
+        "Amazon",
+    }
     # "Declined" only where the company said no; absence from the launch list is "not on the list", not a stance.
     assert set(pact.loc[pact["stance"] == "declined", "company"]) == {"Meta", "Mistral AI"}
     assert set(pact.loc[pact["stance"] == "not_listed", "company"]) >= {"Apple", "Anthropic", "TikTok"}
@@ -223,8 +237,9 @@ def test_url_round_trip_restores_the_same_view():
 
 
 def test_tampered_parameters_fall_back_with_a_notice():
-    at = run_page("pages/1_World_map.py", {"instrument": "<script>alert(1)</script>", "as_of": "2099-01-01",
-                                             "evil": "x"})
+    at = run_page(
+        "pages/1_World_map.py", {"instrument": "<script>alert(1)</script>", "as_of": "2099-01-01", "evil": "x"}
+    )
     assert not at.exception
     assert at.selectbox(key="instrument").value == "cets-225"
     notice = " ".join(i.value for i in at.info)
@@ -245,8 +260,12 @@ def _fingerprint(value):
     import pydeck as pdk
 
     if isinstance(value, pd.DataFrame):
-        return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)),
-                int(pd.util.hash_pandas_object(value.astype(str), index=True).sum()))
+        return (
+            "frame",
+            tuple(value.columns),
+            tuple(map(str, value.dtypes)),
+            int(pd.util.hash_pandas_object(value.astype(str), index=True).sum()),
+        )
     if isinstance(value, pd.Series):
         return ("series", value.name, str(value.dtype), int(pd.util.hash_pandas_object(value.astype(str)).sum()))
     if isinstance(value, go.Figure):
@@ -286,9 +305,13 @@ def test_no_page_mutates_shared_cached_values():
     assert sum(map(_frames_in, before.values())) >= 10, "the pages memoise their frames"
     nested = {k for k, fp in before.items() if isinstance(fp, tuple) and fp[0] != "frame" and _frames_in(fp)}
     assert any(name == "map_view" for name, _ in nested), "frames inside a view model (MapView.table) are compared"
-    for page, query in [*((p, {}) for p in PAGE_FILES), ("pages/1_World_map.py", {"instrument": "binding"}),
-                        ("pages/5_Country.py", {"country": "FRA"}), ("pages/4_Corporate_stances.py", {"stance": "declined"}),
-                        ("pages/2_Entry_into_force.py", {"whatif": "NOR,GBR"})]:
+    for page, query in [
+        *((p, {}) for p in PAGE_FILES),
+        ("pages/1_World_map.py", {"instrument": "binding"}),
+        ("pages/5_Country.py", {"country": "FRA"}),
+        ("pages/4_Corporate_stances.py", {"stance": "declined"}),
+        ("pages/2_Entry_into_force.py", {"whatif": "NOR,GBR"}),
+    ]:
         at = run_page(page, query)
         assert not at.exception, (page, at.exception)
         assert not [i.value for i in at.info if "link" in str(i.value)], (page, query)  # every link here is valid

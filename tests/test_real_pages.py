@@ -53,8 +53,11 @@ def test_eu_ai_act_amended_dates_are_scheduled():
     exp = EXPECTED["eu_ai_act_scheduled"]
     at = run_page("pages/6_Instrument.py", {"instrument": exp["instrument"]})
     soon = next(d.value for d in at.dataframe if d.value["kind"].astype(str).str.startswith("scheduled").any())
-    shown = {str(d): t for d, t, k in zip(soon["event_date"], soon["title"], soon["kind"], strict=True)
-             if k.startswith("scheduled")}
+    shown = {
+        str(d): t
+        for d, t, k in zip(soon["event_date"], soon["title"], soon["kind"], strict=True)
+        if k.startswith("scheduled")
+    }
     for d, title in exp["scheduled"].items():
         assert shown[d] == title
     overview = run_page("streamlit_app.py")

@@ -29,11 +29,24 @@ def _make_release(src: Path, data: Path, k: int) -> None:
         rows = list(csv.DictReader(fh))
     header = list(rows[0])
     for n in range(1, k + 1):
-        rows.append({**{c: "" for c in header}, "instrument_id": f"load-extra-{n}", "name": f"Load test instrument {n}",
-                     "short_name": f"Load {n}", "kind": "declaration", "legally_binding": "false",
-                     "scope": "global", "adopted_on": "2025-01-01", "status": "adopted",
-                     "source_url": "https://example.org/load", "source_kind": "official", "checked_on": "2026-06-30",
-                     "verified": "false", "note": "test only"})
+        rows.append(
+            {
+                **{c: "" for c in header},
+                "instrument_id": f"load-extra-{n}",
+                "name": f"Load test instrument {n}",
+                "short_name": f"Load {n}",
+                "kind": "declaration",
+                "legally_binding": "false",
+                "scope": "global",
+                "adopted_on": "2025-01-01",
+                "status": "adopted",
+                "source_url": "https://example.org/load",
+                "source_kind": "official",
+                "checked_on": "2026-06-30",
+                "verified": "false",
+                "note": "test only",
+            }
+        )
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         w.writeheader()
@@ -83,7 +96,7 @@ async def _browse(port: int, stop: asyncio.Event, out: list, failures: list) -> 
                     await asyncio.sleep(0.05)
             finally:
                 reader.cancel()
-    except Exception as exc:  # noqa: BLE001 - every failure is counted
+    except Exception as exc:
         failures.append(f"{type(exc).__name__}: {exc}"[:200])
     out.append(s)
 
@@ -109,13 +122,16 @@ def test_publishing_releases_under_load(tmp_path):
         sessions, failures = asyncio.run(scenario())
     err = srv.log(tail=0)
     runs = [r for s in sessions for r in s.runs]
-    expected = {"fixture-1": str(BASE_INSTRUMENTS)} | {f"load-{k}": str(BASE_INSTRUMENTS + k)
-                                                        for k in range(1, RELEASES + 1)}
+    expected = {"fixture-1": str(BASE_INSTRUMENTS)} | {
+        f"load-{k}": str(BASE_INSTRUMENTS + k) for k in range(1, RELEASES + 1)
+    }
     mixed = [r for r in runs if r[0] is not None and expected.get(r[0]) != r[1]]
     seen = {r[0] for r in runs}
     exceptions = sum(s.exceptions for s in sessions)
-    print(f"\n{len(sessions)} sessions, {len(runs)} page runs, releases seen: {sorted(v for v in seen if v)}, "
-          f"failures: {len(failures)}, exception elements: {exceptions}, mixed: {len(mixed)}")
+    print(
+        f"\n{len(sessions)} sessions, {len(runs)} page runs, releases seen: {sorted(v for v in seen if v)}, "
+        f"failures: {len(failures)}, exception elements: {exceptions}, mixed: {len(mixed)}"
+    )
     assert not failures, failures[:5]
     assert exceptions == 0
     assert not mixed, mixed[:5]

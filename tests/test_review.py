@@ -30,11 +30,29 @@ def test_todo_sections_on_the_fixture():
 
 @pytest.mark.app
 def test_review_cli_prints_sections_and_fails_only_on_broken_sources(sources_copy):
-    ok = subprocess.run([sys.executable, "-m", "dashboard.review", "--sources", str(FIXTURE_SOURCES), "--today",
-                         "2026-12-01", "--limit", "2"], cwd=ROOT, capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.review",
+            "--sources",
+            str(FIXTURE_SOURCES),
+            "--today",
+            "2026-12-01",
+            "--limit",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "## unverified: 11" in ok.stdout and "## incomplete lists: 3" in ok.stdout and "… and 9 more" in ok.stdout
     (sources_copy / "dataset.yml").write_text("version: x\n", encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "dashboard.review", "--sources", str(sources_copy)], cwd=ROOT,
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "dashboard.review", "--sources", str(sources_copy)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1 and "dataset.yml: as_of:" in bad.stdout

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dashboard import config, queries, search, searchview, ui
+from dashboard import config, queries, search, searchview
 from dashboard.build import read_pointer
 from tests.apptest_utils import run_page, texts
 
@@ -14,25 +14,58 @@ pytestmark = pytest.mark.app  # the index is built from a DuckDB release (fixtur
 
 # Every example from the brief that the fixture release can answer (it has no UN resolution and no US order).
 FIXTURE_EXAMPLES = [
-    ("Kenia", "participant", "KEN"), ("Kenya", "participant", "KEN"),
-    ("USA", "participant", "USA"), ("U.S.", "participant", "USA"), ("United States", "participant", "USA"),
-    ("America", "participant", "USA"), ("UK", "participant", "GBR"), ("Britain", "participant", "GBR"),
-    ("Türkiye", "participant", "TUR"), ("Turkey", "participant", "TUR"), ("turkiye", "participant", "TUR"),
-    ("225", "instrument", "cets-225"), ("CETS 225", "instrument", "cets-225"),
-    ("openai", "company", "openai"), ("Open AI", "company", "openai"), ("OpenAI", "company", "openai"),
+    ("Kenia", "participant", "KEN"),
+    ("Kenya", "participant", "KEN"),
+    ("USA", "participant", "USA"),
+    ("U.S.", "participant", "USA"),
+    ("United States", "participant", "USA"),
+    ("America", "participant", "USA"),
+    ("UK", "participant", "GBR"),
+    ("Britain", "participant", "GBR"),
+    ("Türkiye", "participant", "TUR"),
+    ("Turkey", "participant", "TUR"),
+    ("turkiye", "participant", "TUR"),
+    ("225", "instrument", "cets-225"),
+    ("CETS 225", "instrument", "cets-225"),
+    ("openai", "company", "openai"),
+    ("Open AI", "company", "openai"),
+    ("OpenAI", "company", "openai"),
 ]
-REAL_EXAMPLES = FIXTURE_EXAMPLES + [
-    ("78/265", "instrument", "unga-78-265"), ("UNGA 78/265", "instrument", "unga-78-265"),
-    ("79/62", "instrument", "unga-79-62"), ("14179", "instrument", "us-eo-14179"),
-    ("EO 14179", "instrument", "us-eo-14179"), ("UNGA 78/311", "instrument", "unga-78-311"),
-    ("Anthropic", "company", "anthropic"), ("Hiroshima", "instrument", "g7-hiroshima-code"),
-    ("Ivory Coast", "participant", "CIV"), ("Holland", "participant", "NLD"), ("EU", "participant", "EU"),
+REAL_EXAMPLES = [
+    *FIXTURE_EXAMPLES,
+    ("78/265", "instrument", "unga-78-265"),
+    ("UNGA 78/265", "instrument", "unga-78-265"),
+    ("79/62", "instrument", "unga-79-62"),
+    ("14179", "instrument", "us-eo-14179"),
+    ("EO 14179", "instrument", "us-eo-14179"),
+    ("UNGA 78/311", "instrument", "unga-78-311"),
+    ("Anthropic", "company", "anthropic"),
+    ("Hiroshima", "instrument", "g7-hiroshima-code"),
+    ("Ivory Coast", "participant", "CIV"),
+    ("Holland", "participant", "NLD"),
+    ("EU", "participant", "EU"),
 ]
 HOSTILE = [
-    "x" * 10_000, "Kenia" * 2_000, "\u202eKenya\u202c", "\u202e" * 500 + "ayneK", "\x00\x01\x1b[31mKenya\x7f",
-    "\ud800\udfff", "(.*)*" * 50 + "!", "[", "\\", "'; DROP TABLE participants; --", "<script>alert(1)</script>",
-    "[click](javascript:alert(1))", "**bold** _it_ `code`", "\u200b\u2066\u2069", "%00%0a", "🇰🇪" * 300,
-    "a" * 61 + "czech" * 200, "\t\n\r", "ǅ" * 100, "ﬃ" * 5_000,
+    "x" * 10_000,
+    "Kenia" * 2_000,
+    "\u202eKenya\u202c",
+    "\u202e" * 500 + "ayneK",
+    "\x00\x01\x1b[31mKenya\x7f",
+    "\ud800\udfff",
+    "(.*)*" * 50 + "!",
+    "[",
+    "\\",
+    "'; DROP TABLE participants; --",
+    "<script>alert(1)</script>",
+    "[click](javascript:alert(1))",
+    "**bold** _it_ `code`",
+    "\u200b\u2066\u2069",
+    "%00%0a",
+    "🇰🇪" * 300,
+    "a" * 61 + "czech" * 200,
+    "\t\n\r",
+    "ǅ" * 100,
+    "ﬃ" * 5_000,
 ]
 JUNK = ["", "   ", "!!!", "?", "x", "qwertyuiop", "zzzz", "xyzzy", "asdfgh", "---///", None, 123, b"Kenya", ["Kenya"]]
 
@@ -79,16 +112,18 @@ def test_kenia_is_kenya_not_turkmenistan(real_index):
 
 
 def test_a_word_of_a_long_official_name_finds_it(real_index):
-    """"lethal" is only in the full names of UNGA 79/62 and 80/57 (60 characters: WRatio alone scores it 60)."""
+    """ "lethal" is only in the full names of UNGA 79/62 and 80/57 (60 characters: WRatio alone scores it 60)."""
     assert {h.id for h in search.search(real_index, "lethal")} >= {"unga-79-62", "unga-80-57"}
     assert search.search(real_index, "framework convention")[0].id == "cets-225"
 
 
 def test_a_hit_names_the_profile_page_and_its_parameters(real_index):
     pages = {p[0] for p in config.PAGES}
-    for query, param, page in [("Kenya", "country", "pages/5_Country.py"),
-                               ("225", "instrument", "pages/6_Instrument.py"),
-                               ("OpenAI", "company", "pages/7_Company.py")]:
+    for query, param, page in [
+        ("Kenya", "country", "pages/5_Country.py"),
+        ("225", "instrument", "pages/6_Instrument.py"),
+        ("OpenAI", "company", "pages/7_Company.py"),
+    ]:
         hit = search.search(real_index, query)[0]
         assert hit.page == page and page in pages
         assert hit.query_params == {param: hit.id}
@@ -211,8 +246,7 @@ def test_search_on_the_profile_page_itself_opens_the_new_entry():
     assert dict(at.query_params)["country"] == "KEN"
     assert at.text_input(key="search-sidebar").value == ""
     at.text_input(key="search-sidebar").input("united").run()
-    assert [b.label for b in at.button if b.key == "search-sidebar-participant-GBR"] == [
-        "United Kingdom"]
+    assert [b.label for b in at.button if b.key == "search-sidebar-participant-GBR"] == ["United Kingdom"]
     at.button(key="search-sidebar-participant-GBR").click().run()
     assert not at.exception, at.exception
     assert at.selectbox(key="country").value == "GBR"

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import http.client
 import json
-from xml.etree import ElementTree
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -30,10 +30,21 @@ pytestmark = pytest.mark.system
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
-OPTIONS = ["server.enableXsrfProtection", "client.showErrorDetails", "server.headless", "server.enableStaticServing",
-           "server.enableCORS", "server.maxUploadSize", "server.runOnSave", "browser.gatherUsageStats",
-           "client.toolbarMode", "runner.magicEnabled", "global.developmentMode", "server.maxWidgetStateSize",
-           "server.maxMessageSize"]
+OPTIONS = [
+    "server.enableXsrfProtection",
+    "client.showErrorDetails",
+    "server.headless",
+    "server.enableStaticServing",
+    "server.enableCORS",
+    "server.maxUploadSize",
+    "server.runOnSave",
+    "browser.gatherUsageStats",
+    "client.toolbarMode",
+    "runner.magicEnabled",
+    "global.developmentMode",
+    "server.maxWidgetStateSize",
+    "server.maxMessageSize",
+]
 
 
 def _clean_env(**extra) -> dict[str, str]:
@@ -44,10 +55,13 @@ def _clean_env(**extra) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def effective_config() -> dict:
-    code = ("import json, streamlit.config as c; c.get_config_options(force_reparse=True); "
-            f"print(json.dumps({{k: c.get_option(k) for k in {OPTIONS!r}}}))")
-    out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=_clean_env(),
-                         check=True)
+    code = (
+        "import json, streamlit.config as c; c.get_config_options(force_reparse=True); "
+        f"print(json.dumps({{k: c.get_option(k) for k in {OPTIONS!r}}}))"
+    )
+    out = subprocess.run(
+        [PY, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=_clean_env(), check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -140,9 +154,18 @@ def test_static_check_catches_dotfiles_and_active_content(tmp_path):
 
     static = tmp_path / "static"
     shutil.copytree(ROOT / "static", static)
-    planted = {".env": "SECRET=1", ".git/config": "[core]", "geo/.hidden": "x", "evil.html": "<script>1</script>",
-               "evil.svg": "<svg onload='alert(1)'/>", "geo/LICENSE.html": "<script>1</script>",
-               "geo/.evil.json": "{}", "geo/extra.geojson": "{}", "map_style.json~": "{}", "emptydir/": ""}
+    planted = {
+        ".env": "SECRET=1",
+        ".git/config": "[core]",
+        "geo/.hidden": "x",
+        "evil.html": "<script>1</script>",
+        "evil.svg": "<svg onload='alert(1)'/>",
+        "geo/LICENSE.html": "<script>1</script>",
+        "geo/.evil.json": "{}",
+        "geo/extra.geojson": "{}",
+        "map_style.json~": "{}",
+        "emptydir/": "",
+    }
     for name, text in planted.items():
         if name.endswith("/"):
             (static / name).mkdir()
@@ -156,6 +179,7 @@ def test_static_check_catches_dotfiles_and_active_content(tmp_path):
 
 
 # --- a real server -------------------------------------------------------------------------------------------------
+
 
 def _get(port: int, path: str, timeout: float = 20) -> tuple[int, bytes, dict]:
     """GET exactly `path` (http.client sends it as given: no normalisation of '..' or %2e)."""
@@ -199,8 +223,9 @@ def test_the_map_fetches_its_shapes_and_style_from_this_servers_static_files(ser
     at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
     decks = [json.loads(e.proto.json) for e in at.get("deck_gl_json_chart")]
     assert decks, "the World map draws no deck"
-    urls = {d["mapStyle"] for d in decks} | {layer["data"] for d in decks for layer in d["layers"]
-                                             if isinstance(layer.get("data"), str)}
+    urls = {d["mapStyle"] for d in decks} | {
+        layer["data"] for d in decks for layer in d["layers"] if isinstance(layer.get("data"), str)
+    }
     assert any(u.endswith(".geojson") for u in urls), urls  # the country shapes go by URL, not inside the page
     for url in sorted(urls):
         assert url.startswith("app/static/"), f"the map fetches {url!r} from outside this server"
@@ -244,10 +269,18 @@ def test_static_serving_exposes_nothing_else(server, path):
     assert b"Traceback" not in body
 
 
-@pytest.mark.parametrize("path", ["/", "/World_map?instrument=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-                                  "/Country?country=NOR&as_of=2099-01-01", "/no-such-page", "/Entry_into_force"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/World_map?instrument=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/Country?country=NOR&as_of=2099-01-01",
+        "/no-such-page",
+        "/Entry_into_force",
+    ],
+)
 def test_page_load_has_no_traceback(server, path):
-    port, log = server
+    port, _log = server
     status, body, _ = _get(port, path)
     assert status == 200
     assert b"Traceback" not in body and b"<script>alert(1)" not in body

@@ -40,27 +40,52 @@ DATASET_AS_OF = date(2026, 6, 30)  # tests/fixtures/sources/dataset.yml
 PAGES: dict[str, tuple[str, dict[str, tuple[str, Any]]]] = {
     "streamlit_app.py": ("AI Governance Atlas", {}),
     "pages/1_World_map.py": ("World map of participation", {"instrument": ("selectbox", "cets-225")}),
-    "pages/2_Entry_into_force.py": ("Entry into force", {"instrument": ("selectbox", "cets-225"),
-                                                         "whatif": ("multiselect", [])}),
-    "pages/3_Binding_vs_voluntary.py": ("Binding vs voluntary", {"bloc": ("selectbox", "all"),
-                                                                 "region": ("selectbox", "all")}),
-    "pages/4_Corporate_stances.py": ("Corporate stances", {"instruments": ("multiselect", []),
-                                                           "stance": ("selectbox", "all"),
-                                                           "hq": ("selectbox", "all")}),
+    "pages/2_Entry_into_force.py": (
+        "Entry into force",
+        {"instrument": ("selectbox", "cets-225"), "whatif": ("multiselect", [])},
+    ),
+    "pages/3_Binding_vs_voluntary.py": (
+        "Binding vs voluntary",
+        {"bloc": ("selectbox", "all"), "region": ("selectbox", "all")},
+    ),
+    "pages/4_Corporate_stances.py": (
+        "Corporate stances",
+        {"instruments": ("multiselect", []), "stance": ("selectbox", "all"), "hq": ("selectbox", "all")},
+    ),
     "pages/5_Country.py": ("Country profile", {"country": ("selectbox", "GBR")}),
     "pages/6_Instrument.py": ("Instrument profile", {"instrument": ("selectbox", "cets-225")}),
     "pages/7_Company.py": ("Company profile", {"company": ("selectbox", "meta")}),
     "pages/8_Data_and_sources.py": ("Data & sources", {}),
-    "pages/9_Whats_new.py": ("What's new in the data", {"instrument": ("selectbox", "all"),
-                                                         "country": ("selectbox", "all")}),
+    "pages/9_Whats_new.py": (
+        "What's new in the data",
+        {"instrument": ("selectbox", "all"), "country": ("selectbox", "all")},
+    ),
 }
 # A second valid value per parameter (for repeated-key cases: two *valid* values are still ambiguous).
-OTHER_VALID = {"instrument": "eu-ai-act", "whatif": "NOR", "bloc": "eu", "region": "Europe",
-               "instruments": "eu-ai-pact", "stance": "signed", "hq": "FRA", "country": "NOR", "company": "openai",
-               "as_of": "2025-01-01"}
-FIRST_VALID = {"instrument": "cets-225", "whatif": "GBR", "bloc": "g7", "region": "Asia",
-               "instruments": "ca-sb-1047", "stance": "declined", "hq": "USA", "country": "GBR", "company": "meta",
-               "as_of": "2026-06-30"}
+OTHER_VALID = {
+    "instrument": "eu-ai-act",
+    "whatif": "NOR",
+    "bloc": "eu",
+    "region": "Europe",
+    "instruments": "eu-ai-pact",
+    "stance": "signed",
+    "hq": "FRA",
+    "country": "NOR",
+    "company": "openai",
+    "as_of": "2025-01-01",
+}
+FIRST_VALID = {
+    "instrument": "cets-225",
+    "whatif": "GBR",
+    "bloc": "g7",
+    "region": "Asia",
+    "instruments": "ca-sb-1047",
+    "stance": "declined",
+    "hq": "USA",
+    "country": "GBR",
+    "company": "meta",
+    "as_of": "2026-06-30",
+}
 
 LONG = ("x9Q" * 3400)[:10_000]
 
@@ -99,10 +124,23 @@ HOSTILE: list[tuple[str, str, str | None]] = [
     ("null-word", "null", None),
 ]
 # Searched for in every case: none of these may ever reach the page.
-ALWAYS_ABSENT = ["<script", "onerror", "onload=", "DROP TABLE", "UNION SELECT", "javascript:", "alert(1)", "\x00",
-                 "\u202e", "Traceback", LONG[:40]]
-NOTICE_RE = re.compile(r"^(?:Some link settings were not valid and were reset to defaults: (?P<names>[a-z_]+(?:, [a-z_]+)*)\.)?"
-                       r" ?(?:(?P<n>\d+) unknown link parameter\(s\) ignored\.)?$")
+ALWAYS_ABSENT = [
+    "<script",
+    "onerror",
+    "onload=",
+    "DROP TABLE",
+    "UNION SELECT",
+    "javascript:",
+    "alert(1)",
+    "\x00",
+    "\u202e",
+    "Traceback",
+    LONG[:40],
+]
+NOTICE_RE = re.compile(
+    r"^(?:Some link settings were not valid and were reset to defaults: (?P<names>[a-z_]+(?:, [a-z_]+)*)\.)?"
+    r" ?(?:(?P<n>\d+) unknown link parameter\(s\) ignored\.)?$"
+)
 
 
 @dataclass
@@ -131,8 +169,9 @@ def _short(page: str) -> str:
 
 
 def _bad(page, param, label, value, marker, **kw) -> Case:
-    return Case(f"{_short(page)}-{param}-{label}", page, {param: value}, reset={param},
-                markers=[marker] if marker else [], **kw)
+    return Case(
+        f"{_short(page)}-{param}-{label}", page, {param: value}, reset={param}, markers=[marker] if marker else [], **kw
+    )
 
 
 def _cases() -> list[Case]:
@@ -146,31 +185,65 @@ def _cases() -> list[Case]:
                     continue  # an empty list is the canonical "nothing chosen" (tested as a valid case below)
                 out.append(_bad(page, name, label, value, marker))
             # The same key twice: ambiguous even when both values are valid, so reset (never "first one wins").
-            out.append(Case(f"{s}-{name}-repeated-valid", page, {name: [FIRST_VALID[name], OTHER_VALID[name]]},
-                            reset={name}))
-            out.append(Case(f"{s}-{name}-repeated-hostile", page,
-                            {name: [OTHER_VALID[name], "<script>alert(1)</script>"]}, reset={name},
-                            markers=["<script>"]))
+            out.append(
+                Case(f"{s}-{name}-repeated-valid", page, {name: [FIRST_VALID[name], OTHER_VALID[name]]}, reset={name})
+            )
+            out.append(
+                Case(
+                    f"{s}-{name}-repeated-hostile",
+                    page,
+                    {name: [OTHER_VALID[name], "<script>alert(1)</script>"]},
+                    reset={name},
+                    markers=["<script>"],
+                )
+            )
             if name == "as_of":
-                out.append(Case(f"{s}-as_of-iso-week", page, {"as_of": "2026-W01-1"}, reset={"as_of"},
-                                markers=["W01"]))
-                out.append(Case(f"{s}-as_of-before-min", page, {"as_of": "2014-12-31"}, reset={"as_of"},
-                                markers=["2014-12-31"]))
-                out.append(Case(f"{s}-as_of-after-dataset", page, {"as_of": "2026-07-01"}, reset={"as_of"},
-                                markers=["2026-07-01"]))
+                out.append(Case(f"{s}-as_of-iso-week", page, {"as_of": "2026-W01-1"}, reset={"as_of"}, markers=["W01"]))
+                out.append(
+                    Case(
+                        f"{s}-as_of-before-min", page, {"as_of": "2014-12-31"}, reset={"as_of"}, markers=["2014-12-31"]
+                    )
+                )
+                out.append(
+                    Case(
+                        f"{s}-as_of-after-dataset",
+                        page,
+                        {"as_of": "2026-07-01"},
+                        reset={"as_of"},
+                        markers=["2026-07-01"],
+                    )
+                )
         # Structural cases.
         out += [
             Case(f"{s}-unknown-key", page, {"foo": "bar"}, unknown=1),
-            Case(f"{s}-unknown-key-hostile-name", page, {"<script>alert(1)</script>": "x",
-                                                         "x' OR 1=1 --": "y"}, unknown=2,
-                 markers=["<script>", "OR 1=1"]),
-            Case(f"{s}-unknown-key-hostile-value", page, {"utm_source": "<img src=x onerror=alert(1)>"}, unknown=1,
-                 markers=["onerror"]),
-            Case(f"{s}-key-case-variant", page, {"AS_OF": "2025-01-01", **{k.upper(): OTHER_VALID[k] for k in spec}},
-                 unknown=1 + len(spec)),
+            Case(
+                f"{s}-unknown-key-hostile-name",
+                page,
+                {"<script>alert(1)</script>": "x", "x' OR 1=1 --": "y"},
+                unknown=2,
+                markers=["<script>", "OR 1=1"],
+            ),
+            Case(
+                f"{s}-unknown-key-hostile-value",
+                page,
+                {"utm_source": "<img src=x onerror=alert(1)>"},
+                unknown=1,
+                markers=["onerror"],
+            ),
+            Case(
+                f"{s}-key-case-variant",
+                page,
+                {"AS_OF": "2025-01-01", **{k.upper(): OTHER_VALID[k] for k in spec}},
+                unknown=1 + len(spec),
+            ),
             Case(f"{s}-500-unknown-keys", page, {f"k{i}": f"v{i}" for i in range(500)}, unknown=500),
-            Case(f"{s}-all-params-hostile", page, {k: "<script>alert(1)</script>" for k in params}, reset=set(params),
-                 markers=["<script>"]),
+            Case(
+                f"{s}-all-params-hostile",
+                page,
+                {k: "<script>alert(1)</script>" for k in params},
+                reset=set(params),
+                markers=["<script>"],
+            ),
             Case(f"{s}-all-params-repeated", page, {k: [OTHER_VALID[k]] * 2 for k in params}, reset=set(params)),
             Case(f"{s}-embed-options", page, {"embed_options": "<script>alert(1)</script>"}, markers=["<script>"]),
         ]
@@ -181,83 +254,233 @@ def _positive_cases() -> list[Case]:
     P = {_short(p): p for p in PAGES}
     c = [
         # as_of alone, on every page
-        *[Case(f"{s}-valid-as_of", p, {"as_of": "2025-01-01"}, expect={"as_of": date(2025, 1, 1)},
-               shows=["as it stood on 01 January 2025"]) for s, p in P.items()],
-        *[Case(f"{s}-valid-as_of-min", p, {"as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)})
-          for s, p in P.items()],
-        *[Case(f"{s}-valid-plus-500-unknown", p, {"as_of": "2025-01-01", **{f"k{i}": "v" for i in range(500)}},
-               expect={"as_of": date(2025, 1, 1)}, unknown=500) for s, p in P.items()],
-        *[Case(f"{s}-valid-as_of-bad-other", p, {"as_of": "2025-01-01", "zz": "<script>alert(1)</script>"},
-               expect={"as_of": date(2025, 1, 1)}, unknown=1, markers=["<script>"]) for s, p in P.items()],
-        Case("overview-valid-as_of-counts", P["overview"], {"as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)},
-             metrics={"Instruments": "0", "Companies": "0"}),
-        Case("world_map-valid-instrument", P["world_map"], {"instrument": "eu-ai-act"},
-             expect={"instrument": "eu-ai-act"}),
-        Case("world_map-valid-binding", P["world_map"], {"instrument": "binding", "as_of": "2025-01-01"},
-             expect={"instrument": "binding", "as_of": date(2025, 1, 1)}),
-        Case("world_map-valid-voluntary", P["world_map"], {"instrument": "voluntary"},
-             expect={"instrument": "voluntary"}),
-        Case("world_map-mixed-valid-invalid", P["world_map"], {"instrument": "eu-ai-pact", "as_of": "2099-01-01"},
-             expect={"instrument": "eu-ai-pact"}, reset={"as_of"}, markers=["2099-01-01"]),
-        Case("entry_into_force-as_of-2025", P["entry_into_force"], {"as_of": "2025-01-01"},
-             expect={"as_of": date(2025, 1, 1)}, metrics={"Ratifications / approvals": "0 / 5"}),
-        Case("entry_into_force-default-counts", P["entry_into_force"], {},
-             metrics={"Ratifications / approvals": "1 / 5"}),
-        Case("entry_into_force-whatif-NOR", P["entry_into_force"], {"whatif": "NOR"}, expect={"whatif": ["NOR"]},
-             metrics={"Ratifications / approvals": "2 / 5",
-                      "… of which Council of Europe member states": "1 / 3"}),
-        Case("entry_into_force-whatif-two", P["entry_into_force"], {"whatif": "NOR,GBR"},
-             expect={"whatif": ["GBR", "NOR"]}, metrics={"Ratifications / approvals": "3 / 5"}),
+        *[
+            Case(
+                f"{s}-valid-as_of",
+                p,
+                {"as_of": "2025-01-01"},
+                expect={"as_of": date(2025, 1, 1)},
+                shows=["as it stood on 01 January 2025"],
+            )
+            for s, p in P.items()
+        ],
+        *[
+            Case(f"{s}-valid-as_of-min", p, {"as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)})
+            for s, p in P.items()
+        ],
+        *[
+            Case(
+                f"{s}-valid-plus-500-unknown",
+                p,
+                {"as_of": "2025-01-01", **{f"k{i}": "v" for i in range(500)}},
+                expect={"as_of": date(2025, 1, 1)},
+                unknown=500,
+            )
+            for s, p in P.items()
+        ],
+        *[
+            Case(
+                f"{s}-valid-as_of-bad-other",
+                p,
+                {"as_of": "2025-01-01", "zz": "<script>alert(1)</script>"},
+                expect={"as_of": date(2025, 1, 1)},
+                unknown=1,
+                markers=["<script>"],
+            )
+            for s, p in P.items()
+        ],
+        Case(
+            "overview-valid-as_of-counts",
+            P["overview"],
+            {"as_of": "2015-01-01"},
+            expect={"as_of": date(2015, 1, 1)},
+            metrics={"Instruments": "0", "Companies": "0"},
+        ),
+        Case(
+            "world_map-valid-instrument",
+            P["world_map"],
+            {"instrument": "eu-ai-act"},
+            expect={"instrument": "eu-ai-act"},
+        ),
+        Case(
+            "world_map-valid-binding",
+            P["world_map"],
+            {"instrument": "binding", "as_of": "2025-01-01"},
+            expect={"instrument": "binding", "as_of": date(2025, 1, 1)},
+        ),
+        Case(
+            "world_map-valid-voluntary", P["world_map"], {"instrument": "voluntary"}, expect={"instrument": "voluntary"}
+        ),
+        Case(
+            "world_map-mixed-valid-invalid",
+            P["world_map"],
+            {"instrument": "eu-ai-pact", "as_of": "2099-01-01"},
+            expect={"instrument": "eu-ai-pact"},
+            reset={"as_of"},
+            markers=["2099-01-01"],
+        ),
+        Case(
+            "entry_into_force-as_of-2025",
+            P["entry_into_force"],
+            {"as_of": "2025-01-01"},
+            expect={"as_of": date(2025, 1, 1)},
+            metrics={"Ratifications / approvals": "0 / 5"},
+        ),
+        Case(
+            "entry_into_force-default-counts", P["entry_into_force"], {}, metrics={"Ratifications / approvals": "1 / 5"}
+        ),
+        Case(
+            "entry_into_force-whatif-NOR",
+            P["entry_into_force"],
+            {"whatif": "NOR"},
+            expect={"whatif": ["NOR"]},
+            metrics={"Ratifications / approvals": "2 / 5", "… of which Council of Europe member states": "1 / 3"},
+        ),
+        Case(
+            "entry_into_force-whatif-two",
+            P["entry_into_force"],
+            {"whatif": "NOR,GBR"},
+            expect={"whatif": ["GBR", "NOR"]},
+            metrics={"Ratifications / approvals": "3 / 5"},
+        ),
         Case("entry_into_force-whatif-empty", P["entry_into_force"], {"whatif": ""}),
         Case("entry_into_force-whatif-commas", P["entry_into_force"], {"whatif": ",,,"}),
-        Case("entry_into_force-whatif-bad-member", P["entry_into_force"], {"whatif": "GBR,XXX"}, reset={"whatif"},
-             markers=["XXX"]),
+        Case(
+            "entry_into_force-whatif-bad-member",
+            P["entry_into_force"],
+            {"whatif": "GBR,XXX"},
+            reset={"whatif"},
+            markers=["XXX"],
+        ),
         Case("entry_into_force-whatif-dup-member", P["entry_into_force"], {"whatif": "GBR,GBR"}, reset={"whatif"}),
-        Case("entry_into_force-whatif-too-many", P["entry_into_force"], {"whatif": ",".join(["GBR"] * 61)},
-             reset={"whatif"}),
-        Case("entry_into_force-whatif-script-member", P["entry_into_force"], {"whatif": "NOR,<script>"},
-             reset={"whatif"}, markers=["<script>"]),
-        Case("entry_into_force-whatif-not-signatory", P["entry_into_force"], {"whatif": "FRA"}, reset={"whatif"},
-             page_resets={"whatif": ("FRA",)}),
-        Case("entry_into_force-whatif-already-party", P["entry_into_force"], {"whatif": "EU"}, reset={"whatif"},
-             page_resets={"whatif": ("EU",)}),
-        Case("entry_into_force-whatif-before-signature", P["entry_into_force"], {"whatif": "NOR", "as_of": "2024-01-01"},
-             expect={"as_of": date(2024, 1, 1)}, reset={"whatif"}, page_resets={"whatif": ("NOR",)}),
-        Case("entry_into_force-instrument-not-treaty", P["entry_into_force"], {"instrument": "eu-ai-act"},
-             reset={"instrument"}),
-        Case("binding_vs_voluntary-valid-bloc-region", P["binding_vs_voluntary"], {"bloc": "eu", "region": "Europe"},
-             expect={"bloc": "eu", "region": "Europe"}),
-        Case("binding_vs_voluntary-valid-g7", P["binding_vs_voluntary"], {"bloc": "g7", "region": "Asia"},
-             expect={"bloc": "g7", "region": "Asia"}),
-        Case("binding_vs_voluntary-mixed", P["binding_vs_voluntary"], {"bloc": "oecd", "region": "europe"},
-             expect={"bloc": "oecd"}, reset={"region"}),
-        Case("corporate_stances-valid-instruments", P["corporate_stances"], {"instruments": "eu-ai-pact"},
-             expect={"instruments": ["eu-ai-pact"]}),
-        Case("corporate_stances-valid-two", P["corporate_stances"], {"instruments": "eu-ai-pact,ca-sb-1047"},
-             expect={"instruments": ["ca-sb-1047", "eu-ai-pact"]}),
-        Case("corporate_stances-valid-stance-hq", P["corporate_stances"], {"stance": "signed", "hq": "USA"},
-             expect={"stance": "signed", "hq": "USA"}),
-        Case("corporate_stances-instruments-bad-member", P["corporate_stances"],
-             {"instruments": "eu-ai-pact,<script>"}, reset={"instruments"}, markers=["<script>"]),
-        Case("corporate_stances-instruments-no-stances", P["corporate_stances"], {"instruments": "cets-225"},
-             reset={"instruments"}),
-        Case("corporate_stances-instruments-none-on-date", P["corporate_stances"],
-             {"instruments": "eu-ai-pact", "as_of": "2015-01-01"}, expect={"as_of": date(2015, 1, 1)},
-             reset={"instruments"}, page_resets={"instruments": ("eu-ai-pact",)}),
+        Case(
+            "entry_into_force-whatif-too-many",
+            P["entry_into_force"],
+            {"whatif": ",".join(["GBR"] * 61)},
+            reset={"whatif"},
+        ),
+        Case(
+            "entry_into_force-whatif-script-member",
+            P["entry_into_force"],
+            {"whatif": "NOR,<script>"},
+            reset={"whatif"},
+            markers=["<script>"],
+        ),
+        Case(
+            "entry_into_force-whatif-not-signatory",
+            P["entry_into_force"],
+            {"whatif": "FRA"},
+            reset={"whatif"},
+            page_resets={"whatif": ("FRA",)},
+        ),
+        Case(
+            "entry_into_force-whatif-already-party",
+            P["entry_into_force"],
+            {"whatif": "EU"},
+            reset={"whatif"},
+            page_resets={"whatif": ("EU",)},
+        ),
+        Case(
+            "entry_into_force-whatif-before-signature",
+            P["entry_into_force"],
+            {"whatif": "NOR", "as_of": "2024-01-01"},
+            expect={"as_of": date(2024, 1, 1)},
+            reset={"whatif"},
+            page_resets={"whatif": ("NOR",)},
+        ),
+        Case(
+            "entry_into_force-instrument-not-treaty",
+            P["entry_into_force"],
+            {"instrument": "eu-ai-act"},
+            reset={"instrument"},
+        ),
+        Case(
+            "binding_vs_voluntary-valid-bloc-region",
+            P["binding_vs_voluntary"],
+            {"bloc": "eu", "region": "Europe"},
+            expect={"bloc": "eu", "region": "Europe"},
+        ),
+        Case(
+            "binding_vs_voluntary-valid-g7",
+            P["binding_vs_voluntary"],
+            {"bloc": "g7", "region": "Asia"},
+            expect={"bloc": "g7", "region": "Asia"},
+        ),
+        Case(
+            "binding_vs_voluntary-mixed",
+            P["binding_vs_voluntary"],
+            {"bloc": "oecd", "region": "europe"},
+            expect={"bloc": "oecd"},
+            reset={"region"},
+        ),
+        Case(
+            "corporate_stances-valid-instruments",
+            P["corporate_stances"],
+            {"instruments": "eu-ai-pact"},
+            expect={"instruments": ["eu-ai-pact"]},
+        ),
+        Case(
+            "corporate_stances-valid-two",
+            P["corporate_stances"],
+            {"instruments": "eu-ai-pact,ca-sb-1047"},
+            expect={"instruments": ["ca-sb-1047", "eu-ai-pact"]},
+        ),
+        Case(
+            "corporate_stances-valid-stance-hq",
+            P["corporate_stances"],
+            {"stance": "signed", "hq": "USA"},
+            expect={"stance": "signed", "hq": "USA"},
+        ),
+        Case(
+            "corporate_stances-instruments-bad-member",
+            P["corporate_stances"],
+            {"instruments": "eu-ai-pact,<script>"},
+            reset={"instruments"},
+            markers=["<script>"],
+        ),
+        Case(
+            "corporate_stances-instruments-no-stances",
+            P["corporate_stances"],
+            {"instruments": "cets-225"},
+            reset={"instruments"},
+        ),
+        Case(
+            "corporate_stances-instruments-none-on-date",
+            P["corporate_stances"],
+            {"instruments": "eu-ai-pact", "as_of": "2015-01-01"},
+            expect={"as_of": date(2015, 1, 1)},
+            reset={"instruments"},
+            page_resets={"instruments": ("eu-ai-pact",)},
+        ),
         Case("corporate_stances-instruments-empty", P["corporate_stances"], {"instruments": ""}),
-        Case("corporate_stances-instruments-dup", P["corporate_stances"], {"instruments": "eu-ai-pact,eu-ai-pact"},
-             reset={"instruments"}),
-        Case("country-valid-NOR", P["country"], {"country": "NOR"}, expect={"country": "NOR"},
-             shows=["Norway"]),
-        Case("country-valid-EU", P["country"], {"country": "EU", "as_of": "2025-01-01"},
-             expect={"country": "EU", "as_of": date(2025, 1, 1)}, shows=["European Union"]),
+        Case(
+            "corporate_stances-instruments-dup",
+            P["corporate_stances"],
+            {"instruments": "eu-ai-pact,eu-ai-pact"},
+            reset={"instruments"},
+        ),
+        Case("country-valid-NOR", P["country"], {"country": "NOR"}, expect={"country": "NOR"}, shows=["Norway"]),
+        Case(
+            "country-valid-EU",
+            P["country"],
+            {"country": "EU", "as_of": "2025-01-01"},
+            expect={"country": "EU", "as_of": date(2025, 1, 1)},
+            shows=["European Union"],
+        ),
         Case("country-lower-case", P["country"], {"country": "nor"}, reset={"country"}),
-        Case("instrument-valid-eu-ai-act", P["instrument"], {"instrument": "eu-ai-act"},
-             expect={"instrument": "eu-ai-act"}),
-        Case("instrument-valid-pact", P["instrument"], {"instrument": "eu-ai-pact", "as_of": "2025-01-01"},
-             expect={"instrument": "eu-ai-pact", "as_of": date(2025, 1, 1)}),
-        Case("instrument-selection-not-instrument", P["instrument"], {"instrument": "binding"},
-             reset={"instrument"}),
+        Case(
+            "instrument-valid-eu-ai-act",
+            P["instrument"],
+            {"instrument": "eu-ai-act"},
+            expect={"instrument": "eu-ai-act"},
+        ),
+        Case(
+            "instrument-valid-pact",
+            P["instrument"],
+            {"instrument": "eu-ai-pact", "as_of": "2025-01-01"},
+            expect={"instrument": "eu-ai-pact", "as_of": date(2025, 1, 1)},
+        ),
+        Case("instrument-selection-not-instrument", P["instrument"], {"instrument": "binding"}, reset={"instrument"}),
         Case("company-valid-tiktok", P["company"], {"company": "tiktok"}, expect={"company": "tiktok"}),
         Case("company-valid-mistral", P["company"], {"company": "mistral-ai"}, expect={"company": "mistral-ai"}),
         Case("data_and_sources-valid-as_of-explicit-default", P["data_and_sources"], {"as_of": "2026-06-30"}),
@@ -276,8 +499,9 @@ def _counts(cases) -> dict[str, int]:
 
 # --- what the page sends to the browser ------------------------------------------------------------------------------
 
+
 def _proto_strings(msg: Message, out: list[str]) -> None:
-    for fd, value in msg.ListFields():
+    for _fd, value in msg.ListFields():
         vals = value if isinstance(value, (list, tuple)) or hasattr(value, "extend") else [value]
         for v in vals:
             if isinstance(v, Message):
@@ -304,7 +528,9 @@ def everything(at) -> str:
 
 
 def _notice(at) -> str | None:
-    hits = [str(e.value) for e in at.info if "reset to defaults" in str(e.value) or "unknown link parameter" in str(e.value)]
+    hits = [
+        str(e.value) for e in at.info if "reset to defaults" in str(e.value) or "unknown link parameter" in str(e.value)
+    ]
     assert len(hits) <= 1, hits
     return hits[0] if hits else None
 
@@ -391,8 +617,14 @@ def _param(c: Case):
 MIN_DATE = date(2015, 1, 1)  # dashboard.ui.MIN_DATE (ui is not imported here: it is Streamlit code)
 # A participant stand-in: the fixture has all 197 states and organisations; the corpus names only these.
 _PARTICIPANTS = {"GBR", "NOR", "EU", "FRA", "USA", "AND", "GEO", "CAN", "JPN"}
-_INSTRUMENTS = {"bletchley-declaration", "ca-sb-1047", "cets-225", "eu-ai-act", "eu-ai-pact",
-                "paris-ai-action-statement"}
+_INSTRUMENTS = {
+    "bletchley-declaration",
+    "ca-sb-1047",
+    "cets-225",
+    "eu-ai-act",
+    "eu-ai-pact",
+    "paris-ai-action-statement",
+}
 
 
 def _choice(name: str, default: Any, allowed: set) -> state.Param:
@@ -404,23 +636,35 @@ def _choice(name: str, default: Any, allowed: set) -> state.Param:
 SPECS: dict[str, list[state.Param]] = {
     "streamlit_app.py": [],
     "pages/1_World_map.py": [_choice("instrument", "cets-225", _INSTRUMENTS | {"binding", "voluntary"})],
-    "pages/2_Entry_into_force.py": [_choice("instrument", "cets-225", {"cets-225"}),
-                                    state.Param("whatif", (), kind="multi", choices=lambda: _PARTICIPANTS)],
+    "pages/2_Entry_into_force.py": [
+        _choice("instrument", "cets-225", {"cets-225"}),
+        state.Param("whatif", (), kind="multi", choices=lambda: _PARTICIPANTS),
+    ],
     "pages/3_Binding_vs_voluntary.py": [
         _choice("bloc", "all", {"all", "au", "brics", "coe", "eu", "g20", "g7", "oecd"}),
-        _choice("region", "all", {"all", "Africa", "America", "Asia", "Europe", "Oceania"})],
+        _choice("region", "all", {"all", "Africa", "America", "Asia", "Europe", "Oceania"}),
+    ],
     "pages/4_Corporate_stances.py": [
         state.Param("instruments", (), kind="multi", choices=lambda: {"ca-sb-1047", "eu-ai-pact"}),
-        _choice("stance", "all", {"all", "declined", "not_listed", "opposed", "partial", "signed", "supported",
-                                  "withdrew"}),
-        _choice("hq", "all", {"all", "FRA", "USA"})],
+        _choice(
+            "stance", "all", {"all", "declined", "not_listed", "opposed", "partial", "signed", "supported", "withdrew"}
+        ),
+        _choice("hq", "all", {"all", "FRA", "USA"}),
+    ],
     "pages/5_Country.py": [_choice("country", "GBR", _PARTICIPANTS)],
     "pages/6_Instrument.py": [_choice("instrument", "cets-225", _INSTRUMENTS)],
-    "pages/7_Company.py": [_choice("company", "meta", {"amazon", "anthropic", "apple", "google", "meta", "microsoft",
-                                                       "mistral-ai", "openai", "tiktok", "x-corp"})],
+    "pages/7_Company.py": [
+        _choice(
+            "company",
+            "meta",
+            {"amazon", "anthropic", "apple", "google", "meta", "microsoft", "mistral-ai", "openai", "tiktok", "x-corp"},
+        )
+    ],
     "pages/8_Data_and_sources.py": [],
-    "pages/9_Whats_new.py": [_choice("instrument", "all", _INSTRUMENTS | {"all"}),
-                             _choice("country", "all", _PARTICIPANTS | {"all"})],
+    "pages/9_Whats_new.py": [
+        _choice("instrument", "all", _INSTRUMENTS | {"all"}),
+        _choice("country", "all", _PARTICIPANTS | {"all"}),
+    ],
 }
 
 
@@ -432,8 +676,11 @@ def full_spec(page: str) -> list[state.Param]:
 def raw_query(case: Case) -> dict[str, list[str]]:
     """The query as the page reads it from Streamlit (`st.query_params.get_all`): every value a list, and without
     Streamlit's own `embed` / `embed_options` (st.query_params never shows those to a page)."""
-    return {k: list(v) if isinstance(v, list) else [v] for k, v in case.query.items()
-            if k.lower() not in EMBED_QUERY_PARAMS_KEYS}
+    return {
+        k: list(v) if isinstance(v, list) else [v]
+        for k, v in case.query.items()
+        if k.lower() not in EMBED_QUERY_PARAMS_KEYS
+    }
 
 
 def parse_outcome(parsed: state.Parsed) -> tuple:
@@ -476,6 +723,7 @@ def test_parse_refuses_hostile_links(case):
 
 # --- app: a sample per page, and the wiring ----------------------------------------------------------------------------
 
+
 def _sample_ids() -> set[str]:
     ids = set()
     for page, (_title, widgets) in PAGES.items():
@@ -495,7 +743,7 @@ SAMPLE = [c for c in CASES if c.id in SAMPLE_IDS or c.metrics or c.shows or c.pa
 
 def _open_citations(at) -> None:
     """Open every 'Cite this view' (lazy expanders: their code blocks are sent only while open) and rerun."""
-    keys = [k for k in at.session_state.keys() if str(k).startswith("cite-")]
+    keys = [k for k in at.session_state if str(k).startswith("cite-")]
     for k in keys:
         at.session_state[k] = True
     at.run()
@@ -541,8 +789,11 @@ def test_stand_in_specs_are_the_pages_specs(fixture_db, monkeypatch):
             q = raw_query(case)
             assert parse_outcome(state.parse(spec, q)) == parse_outcome(state.parse(mine, q)), case.id
     counts = _counts(CASES)
-    print("\ntampered-URL cases: " + ", ".join(f"{_short(p)} {n}" for p, n in counts.items())
-          + f"; {len(CASES)} against state.parse, {len(SAMPLE)} on the page")
+    print(
+        "\ntampered-URL cases: "
+        + ", ".join(f"{_short(p)} {n}" for p, n in counts.items())
+        + f"; {len(CASES)} against state.parse, {len(SAMPLE)} on the page"
+    )
 
 
 # --- URL round trip --------------------------------------------------------------------------------------------------
@@ -552,8 +803,12 @@ ROUND_TRIP = {
     "pages/1_World_map.py": {"instrument": "eu-ai-pact", "as_of": "2025-06-01"},
     "pages/2_Entry_into_force.py": {"instrument": "cets-225", "whatif": "GBR,NOR", "as_of": "2025-06-01"},
     "pages/3_Binding_vs_voluntary.py": {"bloc": "eu", "region": "Europe", "as_of": "2025-06-01"},
-    "pages/4_Corporate_stances.py": {"instruments": "ca-sb-1047,eu-ai-pact", "stance": "signed", "hq": "USA",
-                                     "as_of": "2026-06-30"},
+    "pages/4_Corporate_stances.py": {
+        "instruments": "ca-sb-1047,eu-ai-pact",
+        "stance": "signed",
+        "hq": "USA",
+        "as_of": "2026-06-30",
+    },
     "pages/5_Country.py": {"country": "NOR", "as_of": "2025-06-01"},
     "pages/6_Instrument.py": {"instrument": "eu-ai-act", "as_of": "2025-06-01"},
     "pages/7_Company.py": {"company": "openai", "as_of": "2025-06-01"},
@@ -563,8 +818,11 @@ ROUND_TRIP = {
 
 
 def _widget_state(at) -> dict[str, Any]:
-    return {**{w.key: w.value for w in at.selectbox}, **{w.key: sorted(w.value) for w in at.multiselect},
-            **{w.key: w.value for w in at.date_input}}
+    return {
+        **{w.key: w.value for w in at.selectbox},
+        **{w.key: sorted(w.value) for w in at.multiselect},
+        **{w.key: w.value for w in at.date_input},
+    }
 
 
 @pytest.mark.app

@@ -19,57 +19,83 @@ from tests.test_build_errors import P, S, cell, replace
 
 pytestmark = pytest.mark.unit
 
-FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0",
-            "+1+cmd|' /C calc'!A0"]
-BILLION_LAUGHS = "\n".join([
-    "stances/main.csv:",
-    '  _l0: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-    *(f"  _l{i}: &{chr(98 + i - 1)} [{','.join(['*' + chr(97 + i - 1)] * 9)}]" for i in range(1, 9)),
-    "  title: Test fixture carved from data/sources (stances)",
-    "  producer: AI Governance Atlas tests",
-    "  licence: CC BY 4.0",
-    "  accessed: 2026-06-30",
-    "  notes: *i",
-    "",
-])
+FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0"]
+BILLION_LAUGHS = "\n".join(
+    [
+        "stances/main.csv:",
+        '  _l0: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(f"  _l{i}: &{chr(98 + i - 1)} [{','.join(['*' + chr(97 + i - 1)] * 9)}]" for i in range(1, 9)),
+        "  title: Test fixture carved from data/sources (stances)",
+        "  producer: AI Governance Atlas tests",
+        "  licence: CC BY 4.0",
+        "  accessed: 2026-06-30",
+        "  notes: *i",
+        "",
+    ]
+)
 
 
 # --- 1a-1d, 2p: the build's text rules --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", FORMULAS + ["\uff1d1+1", "-", "@", "+44 20 7946 0000", "- see below"])
+@pytest.mark.parametrize("value", [*FORMULAS, "＝1+1", "-", "@", "+44 20 7946 0000", "- see below"])
 def test_formula_text_is_refused(value):
     assert any("spreadsheet" in p for p in text_problems(value.strip()))
 
 
-@pytest.mark.parametrize(("value", "needle"), [
-    ("Acme \u202eIA nepO\u202c", "U+202E RIGHT-TO-LEFT OVERRIDE"),
-    ("Open\u200bAI", "U+200B ZERO WIDTH SPACE"),
-    ("Signed \u009b in Vilnius", "U+009B"),
-    ("Adopted\u2028by the Council", "U+2028 LINE SEPARATOR"),
-    ("a\u2066b\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
-    ("left\u200emark", "U+200E LEFT-TO-RIGHT MARK"),
-    ("x\ufeffy", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
-    ("joiner\u2060here", "U+2060 WORD JOINER"),
-    ("del\x7fete", "U+007F"),
-    ("Tu\u0308rkiye", "NFC"),
-    ("Micr\u043esoft", "mixes Latin and Cyrillic letters (U+043E CYRILLIC SMALL LETTER O)"),
-    ("\uff2dicrosoft", "mixes Latin and Fullwidth Latin letters (U+FF2D FULLWIDTH LATIN CAPITAL LETTER M)"),
-    ("\U0001d400I Act", "mixes Latin and Mathematical"),
-    ("\u0391ct", "Greek"),
-])
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("Acme \u202eIA nepO\u202c", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("Open\u200bAI", "U+200B ZERO WIDTH SPACE"),
+        ("Signed \u009b in Vilnius", "U+009B"),
+        ("Adopted\u2028by the Council", "U+2028 LINE SEPARATOR"),
+        ("a\u2066b\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("left\u200emark", "U+200E LEFT-TO-RIGHT MARK"),
+        ("x\ufeffy", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("joiner\u2060here", "U+2060 WORD JOINER"),
+        ("del\x7fete", "U+007F"),
+        ("Tu\u0308rkiye", "NFC"),
+        ("Micr\u043esoft", "mixes Latin and Cyrillic letters (U+043E CYRILLIC SMALL LETTER O)"),
+        ("\uff2dicrosoft", "mixes Latin and Fullwidth Latin letters (U+FF2D FULLWIDTH LATIN CAPITAL LETTER M)"),
+        ("\U0001d400I Act", "mixes Latin and Mathematical"),
+        ("\u0391ct", "Greek"),
+    ],
+)
 def test_hostile_text_is_refused_with_the_character_named(value, needle):
     problems = text_problems(value)
     assert any(needle in p for p in problems), problems
     assert not any(ch in p for p in problems for ch in "\u202e\u200b\u2066\u200e\ufeff")  # never echoed raw
 
 
-@pytest.mark.parametrize("value", [
-    "Türkiye", "Côte d'Ivoire", "Curaçao", "São Tomé and Príncipe", "Hawaiʻi", "Ørsted", "İstanbul", "ǅemal",
-    "인공지능 안전 서약", "人工智能安全承诺", "AIの安全性に関する広島プロセス", "Ｇ７広島サミット", "OpenAIは署名した",
-    "Президент России", "Ελλάδα", "الذكاء الاصطناعي", "בינה מלאכותית", "-2", "+44", "5 µg",
-    "We will not sign – yet", "“Quoted” text", "multi\nline\tnote",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Türkiye",
+        "Côte d'Ivoire",
+        "Curaçao",
+        "São Tomé and Príncipe",
+        "Hawaiʻi",
+        "Ørsted",
+        "İstanbul",
+        "ǅemal",
+        "인공지능 안전 서약",
+        "人工智能安全承诺",
+        "AIの安全性に関する広島プロセス",
+        "Ｇ７広島サミット",
+        "OpenAIは署名した",
+        "Президент России",
+        "Ελλάδα",
+        "الذكاء الاصطناعي",
+        "בינה מלאכותית",
+        "-2",
+        "+44",
+        "5 µg",
+        "We will not sign – yet",
+        "“Quoted” text",
+        "multi\nline\tnote",
+    ],
+)
 def test_real_text_passes(value):
     assert text_problems(value) == []
 
@@ -103,23 +129,37 @@ def test_check_url_refuses_lookalike_hosts_and_hidden_characters(url):
 
 def test_check_url_names_the_lookalike_letter():
     assert "U+043E CYRILLIC SMALL LETTER O" in check_url(f"https://www.{COE_CYRILLIC}.int/en/")
-    assert re.search(r"look-alike name: .*mixes Cyrillic and Latin letters \(U\+0063 LATIN SMALL LETTER C\)",
-                     check_url(f"https://www.{COE_CYRILLIC.encode('idna').decode()}.int/"))
+    assert re.search(
+        r"look-alike name: .*mixes Cyrillic and Latin letters \(U\+0063 LATIN SMALL LETTER C\)",
+        check_url(f"https://www.{COE_CYRILLIC.encode('idna').decode()}.int/"),
+    )
     assert "look like Latin" in check_url(f"https://www.{ALL_CYRILLIC.encode('idna').decode()}.int/")
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.coe.int/en/web/conventions", "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX%3A32024D2218",
-    "https://de.wikipedia.org/wiki/Künstliche_Intelligenz", "http://example.org:8080/a",
-    f"https://{'президент'.encode('idna').decode()}.{'рф'.encode('idna').decode()}/",  # a real Cyrillic name
-    f"https://{'中国政府'.encode('idna').decode()}.cn/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.coe.int/en/web/conventions",
+        "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX%3A32024D2218",
+        "https://de.wikipedia.org/wiki/Künstliche_Intelligenz",
+        "http://example.org:8080/a",
+        f"https://{'президент'.encode('idna').decode()}.{'рф'.encode('idna').decode()}/",  # a real Cyrillic name
+        f"https://{'中国政府'.encode('idna').decode()}.cn/",
+    ],
+)
 def test_check_url_keeps_real_urls(url):
     assert check_url(url) is None
 
 
-@pytest.mark.parametrize("url", HOSTILE_URLS + ["https://www.coe.int/en/web/conventions", "http://example.org:8080/a",
-                                                "https://de.wikipedia.org/wiki/Künstliche_Intelligenz"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        *HOSTILE_URLS,
+        "https://www.coe.int/en/web/conventions",
+        "http://example.org:8080/a",
+        "https://de.wikipedia.org/wiki/Künstliche_Intelligenz",
+    ],
+)
 def test_every_url_the_build_accepts_the_app_links(url):
     """The probe's 2p: a host the build accepted and the app's safe_url then blanked (a fact row shown without its
     source). Now whatever check_url accepts, safe_url links."""
@@ -136,10 +176,17 @@ def test_host_problem_of_plain_hosts():
 
 
 def test_billion_laughs_is_refused_in_well_under_a_second(sources_copy: Path):
-    (sources_copy / P).write_text((sources_copy / P).read_text(encoding="utf-8").replace(
-        "stances/main.csv:\n  title: Test fixture carved from data/sources (stances)\n"
-        "  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: 2026-06-30\n", "")
-        + BILLION_LAUGHS, encoding="utf-8")
+    (sources_copy / P).write_text(
+        (sources_copy / P)
+        .read_text(encoding="utf-8")
+        .replace(
+            "stances/main.csv:\n  title: Test fixture carved from data/sources (stances)\n"
+            "  producer: AI Governance Atlas tests\n  licence: CC BY 4.0\n  accessed: 2026-06-30\n",
+            "",
+        )
+        + BILLION_LAUGHS,
+        encoding="utf-8",
+    )
     t0 = time.perf_counter()
     src = load_sources(sources_copy)
     elapsed = time.perf_counter() - t0
@@ -150,8 +197,11 @@ def test_billion_laughs_is_refused_in_well_under_a_second(sources_copy: Path):
 
 def test_provenance_text_is_published_as_given(sources_copy: Path):
     """The exception mechanism and accented text survive the build unchanged (minus the apostrophe)."""
-    replace(P, "  title: Test fixture carved from data/sources (stances)",
-            "  title: \"'-Stances of Türkiye and Côte d'Ivoire\"")(sources_copy)
+    replace(
+        P,
+        "  title: Test fixture carved from data/sources (stances)",
+        "  title: \"'-Stances of Türkiye and Côte d'Ivoire\"",
+    )(sources_copy)
     cell(S, 3, "quote", "'=the formula sign is part of this quote")(sources_copy)
     cell(S, 4, "quote", "인공지능 안전 서약에 서명합니다")(sources_copy)
     cell(S, 5, "note", "-2")(sources_copy)

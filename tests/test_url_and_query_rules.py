@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import db, config, fmt, state, validate
+from dashboard import config, db, fmt, state, validate
 
 pytestmark = pytest.mark.app
 
@@ -17,16 +17,28 @@ pytestmark = pytest.mark.app
 FORMER_APP_RULE = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::\d+)?(?:[/?#][^\s<>\"\\]*)?")
 
 URLS = [
-    "https://www.coe.int/en/web/conventions", "http://example.org/a?b=c", "http://example.org:8080/a",
+    "https://www.coe.int/en/web/conventions",
+    "http://example.org/a?b=c",
+    "http://example.org:8080/a",
     "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX%3A32024D2218",
-    "https://de.wikipedia.org/wiki/Künstliche_Intelligenz", "https://xn--d1abbgf6aiiy.xn--p1ai/",
+    "https://de.wikipedia.org/wiki/Künstliche_Intelligenz",
+    "https://xn--d1abbgf6aiiy.xn--p1ai/",
     "http://example.org:/a",  # an empty port: the build accepted it, the app used to blank it
     "https://example.org/a\u200bb",  # a zero-width space: the build refused it, the app used to link it
     "https://example.org/a\x01b",  # a control character: likewise
     "https://[abc.def/",  # a bracket outside an IPv6 address: urlsplit raises
-    "javascript:alert(1)", " https://example.org/", "https://www.coe.int@example.org/", "https://www.cое.int/",
-    "https://xn--www-w9d.example/", "https://localhost/", "https://example.org:99999/", "ftp://example.org/x",
-    "HTTPS://EXAMPLE.ORG/", "https://exa mple.org", "https://example.org/<script>", "",
+    "javascript:alert(1)",
+    " https://example.org/",
+    "https://www.coe.int@example.org/",
+    "https://www.cое.int/",
+    "https://xn--www-w9d.example/",
+    "https://localhost/",
+    "https://example.org:99999/",
+    "ftp://example.org/x",
+    "HTTPS://EXAMPLE.ORG/",
+    "https://exa mple.org",
+    "https://example.org/<script>",
+    "",
 ]
 
 
@@ -53,7 +65,8 @@ def test_a_bracket_in_the_host_is_a_message_not_a_crash():
     assert validate._check_value(src, "instruments/x.csv", 3, "source_url", "url", "https://[abc.def/", {}) is None
     assert [str(p) for p in src.problems] == [
         "instruments/x.csv:3: source_url: URL is malformed: a [ or ] in the host part (only an IPv6 address is "
-        "written in brackets)"]
+        "written in brackets)"
+    ]
     assert fmt.safe_url("https://[abc.def/") is None
 
 
@@ -65,8 +78,11 @@ def test_safe_url_of_what_is_not_text(value):
 def test_every_link_in_the_release_is_shown_as_before():
     """Behaviour kept for the real data: every URL the committed release holds is linked, as it was."""
     rel = config.ROOT / "data" / (config.ROOT / "data" / "CURRENT").read_text(encoding="utf-8").strip()
-    parts = [f"SELECT {c} AS u FROM {t}" for t in ("instruments", "actions", "companies", "stances", "events",
-                                                   "memberships", "counts") for c in ("source_url", "evidence_url")]
+    parts = [
+        f"SELECT {c} AS u FROM {t}"
+        for t in ("instruments", "actions", "companies", "stances", "events", "memberships", "counts")
+        for c in ("source_url", "evidence_url")
+    ]
     parts += ["SELECT website FROM companies", "SELECT source_url FROM participants"]
     # The app's own read-only connection: one DuckDB instance per file and configuration in a process.
     con = db.connect(db.Release(str(rel), "file", "url-rules"))
@@ -85,21 +101,46 @@ MULTI = state.Param("whatif", (), kind="multi", choices=lambda: {"GBR", "NOR", "
 ONE = state.Param("instrument", "cets-225", choices=lambda: {"cets-225", "eu-ai-act"})
 
 
-@pytest.mark.parametrize(("p", "raw", "value"), [
-    (DAY, "2025-01-01", date(2025, 1, 1)), (NUM, "12", 12), (MULTI, "NOR,GBR", ("GBR", "NOR")), (MULTI, "", ()),
-    (ONE, "eu-ai-act", "eu-ai-act"),
-])
+@pytest.mark.parametrize(
+    ("p", "raw", "value"),
+    [
+        (DAY, "2025-01-01", date(2025, 1, 1)),
+        (NUM, "12", 12),
+        (MULTI, "NOR,GBR", ("GBR", "NOR")),
+        (MULTI, "", ()),
+        (ONE, "eu-ai-act", "eu-ai-act"),
+    ],
+)
 def test_query_value_keeps_valid_values(p, raw, value):
     assert state.query_value(p, raw) == value
 
 
-@pytest.mark.parametrize(("p", "raw"), [
-    (DAY, "2015-12-31"), (DAY, "2026-12-02"), (DAY, "2026-W01-1"), (DAY, "20250101"), (DAY, "2025-02-30"),
-    (NUM, "0"), (NUM, "51"), (NUM, "-1"), (NUM, "1e3"), (NUM, "1234567"),
-    (MULTI, "NOR,NOR"), (MULTI, "NOR,XXX"), (MULTI, ",".join(["GBR"] * 61)),
-    (ONE, "cets-226"), (ONE, "CETS-225"), (ONE, "cets-225\n"), (ONE, "cets-225\t"), (ONE, "\u202ecets-225"),
-    (ONE, "cets\u200b-225"), (ONE, "x" * 201), (ONE, "<script>"),
-])
+@pytest.mark.parametrize(
+    ("p", "raw"),
+    [
+        (DAY, "2015-12-31"),
+        (DAY, "2026-12-02"),
+        (DAY, "2026-W01-1"),
+        (DAY, "20250101"),
+        (DAY, "2025-02-30"),
+        (NUM, "0"),
+        (NUM, "51"),
+        (NUM, "-1"),
+        (NUM, "1e3"),
+        (NUM, "1234567"),
+        (MULTI, "NOR,NOR"),
+        (MULTI, "NOR,XXX"),
+        (MULTI, ",".join(["GBR"] * 61)),
+        (ONE, "cets-226"),
+        (ONE, "CETS-225"),
+        (ONE, "cets-225\n"),
+        (ONE, "cets-225\t"),
+        (ONE, "\u202ecets-225"),
+        (ONE, "cets\u200b-225"),
+        (ONE, "x" * 201),
+        (ONE, "<script>"),
+    ],
+)
 def test_query_value_refuses_invalid_values(p, raw):
     with pytest.raises(ValueError):
         state.query_value(p, raw)

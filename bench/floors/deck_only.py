@@ -18,5 +18,6 @@ def data():
         return pickle.load(fh)
 
 
-st.pydeck_chart(maps.world_map(data()["statuses"]), on_select="rerun", selection_mode="single-object", key="map",
-                height=520)
+st.pydeck_chart(
+    maps.world_map(data()["statuses"]), on_select="rerun", selection_mode="single-object", key="map", height=520
+)

@@ -27,6 +27,7 @@ def deck(selection: str):
 
 st.title("World map of participation")
 labels = data()["labels"]
-choice = st.selectbox("Instrument", list(labels), format_func=labels.__getitem__,
-                      index=list(labels).index(data()["default"]))
+choice = st.selectbox(
+    "Instrument", list(labels), format_func=labels.__getitem__, index=list(labels).index(data()["default"])
+)
 st.pydeck_chart(deck(choice), on_select="rerun", selection_mode="single-object", key="map", height=520)

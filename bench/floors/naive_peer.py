@@ -47,10 +47,11 @@ members = con.execute(sql("memberships_as_of"), {"as_of": as_of}).df()
 con.close()
 
 options = list(status.SELECTIONS) + list(inst["instrument_id"])
-labels = status.SELECTIONS | dict(zip(inst["instrument_id"], inst["short_name"]))
+labels = status.SELECTIONS | dict(zip(inst["instrument_id"], inst["short_name"], strict=False))
 wanted = st.query_params.get("instrument", "cets-225")
-choice = st.selectbox("Instrument", options, index=options.index(wanted) if wanted in options else 0,
-                      format_func=labels.get)
+choice = st.selectbox(
+    "Instrument", options, index=options.index(wanted) if wanted in options else 0, format_func=labels.get
+)
 
 df = status.participant_statuses(parts, inst, acts, members, choice, as_of)
 states = df[df["kind"] != "organisation"]
@@ -60,19 +61,42 @@ with open(ROOT / "static" / "geo" / "world_110m.geojson") as fh:
 for f in geo["features"]:
     f["properties"]["fill_color"] = colour.get(f["properties"]["iso3"], [*STATUS_COLORS["none"], 255])
 
-countries = pdk.Layer("GeoJsonLayer", id="countries", data=geo, get_fill_color="properties.fill_color",
-                      get_line_color=[255, 255, 255, 255], line_width_min_pixels=0.6, stroked=True, filled=True,
-                      pickable=True, auto_highlight=True)
-dots = pdk.Layer("ScatterplotLayer", id="markers", data=maps.markers(states), get_position="position",
-                 get_fill_color="color", get_radius="radius", radius_units="pixels", stroked=True,
-                 get_line_color=[17, 24, 39, 255], line_width_min_pixels=1, pickable=True, auto_highlight=True)
-deck = pdk.Deck(layers=[countries, dots], map_provider=None, map_style=maps.STYLE_URL,
-                initial_view_state=pdk.ViewState(latitude=25, longitude=12, zoom=0.9, min_zoom=0.3, max_zoom=7),
-                tooltip={"text": "{name}\n{status_label}{date_label}"})
+countries = pdk.Layer(
+    "GeoJsonLayer",
+    id="countries",
+    data=geo,
+    get_fill_color="properties.fill_color",
+    get_line_color=[255, 255, 255, 255],
+    line_width_min_pixels=0.6,
+    stroked=True,
+    filled=True,
+    pickable=True,
+    auto_highlight=True,
+)
+dots = pdk.Layer(
+    "ScatterplotLayer",
+    id="markers",
+    data=maps.markers(states),
+    get_position="position",
+    get_fill_color="color",
+    get_radius="radius",
+    radius_units="pixels",
+    stroked=True,
+    get_line_color=[17, 24, 39, 255],
+    line_width_min_pixels=1,
+    pickable=True,
+    auto_highlight=True,
+)
+deck = pdk.Deck(
+    layers=[countries, dots],
+    map_provider=None,
+    map_style=maps.STYLE_URL,
+    initial_view_state=pdk.ViewState(latitude=25, longitude=12, zoom=0.9, min_zoom=0.3, max_zoom=7),
+    tooltip={"text": "{name}\n{status_label}{date_label}"},
+)
 st.pydeck_chart(deck, height=520)
 st.plotly_chart(charts.status_legend(maps.legend(df)), config={"displayModeBar": False})
 
 st.subheader("The same data as a table")
 rows = df[(df["status"] != "none") & (df["kind"] != "organisation")]
-st.dataframe(rows[["name", "participant_id", "status_label", "action_date", "verified", "source_url"]],
-             hide_index=True)
+st.dataframe(rows[["name", "participant_id", "status_label", "action_date", "verified", "source_url"]], hide_index=True)

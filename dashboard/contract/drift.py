@@ -1,7 +1,7 @@
 """Drift checks of the data contract (schema.sql, views.sql, data/README.md) and the dictionary generator.
 
-    python -m dashboard.contract --write   # rewrite the generated blocks of data/README.md
-    python -m dashboard.contract --check   # exit 1 with a list of every disagreement
+python -m dashboard.contract --write   # rewrite the generated blocks of data/README.md
+python -m dashboard.contract --check   # exit 1 with a list of every disagreement
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dashboard.contract import (
 )
 
 # --- self-consistency -------------------------------------------------------------------------------------------
+
 
 def contract_problems() -> list[str]:
     """What is wrong inside the contract itself (an undescribed column, an unknown enum, a dangling ref…)."""
@@ -62,13 +63,16 @@ def contract_problems() -> list[str]:
                 out.append(f"{where}: only a date may lie in the future")
             if t.name in SOURCE_TABLES and not c.built:
                 if c.name in lens and lens[c.name] != c.max_len:
-                    out.append(f"{where}: max_len {c.max_len} differs from another table's {c.name} "
-                               f"({lens[c.name]}); the validator applies one limit per column name")
+                    out.append(
+                        f"{where}: max_len {c.max_len} differs from another table's {c.name} "
+                        f"({lens[c.name]}); the validator applies one limit per column name"
+                    )
                 lens[c.name] = c.max_len
     return out
 
 
 # --- schema.sql and views.sql: drift checks ---------------------------------------------------------------------
+
 
 def _enum_sql(values_: tuple[str, ...]) -> str:
     return "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values_) + ")"
@@ -89,12 +93,20 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
     con = duckdb.connect()
     try:
         con.execute(sql)
-        types = {n: tuple(labels) for n, labels in con.execute(
-            "SELECT type_name, labels FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal").fetchall()}
-        cols = con.execute("SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
-                           "WHERE NOT internal ORDER BY table_name, column_index").fetchall()
-        cons = con.execute("SELECT table_name, constraint_type, constraint_column_names, expression, "
-                           "referenced_table, referenced_column_names FROM duckdb_constraints()").fetchall()
+        types = {
+            n: tuple(labels)
+            for n, labels in con.execute(
+                "SELECT type_name, labels FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal"
+            ).fetchall()
+        }
+        cols = con.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+            "WHERE NOT internal ORDER BY table_name, column_index"
+        ).fetchall()
+        cons = con.execute(
+            "SELECT table_name, constraint_type, constraint_column_names, expression, "
+            "referenced_table, referenced_column_names FROM duckdb_constraints()"
+        ).fetchall()
     finally:
         con.close()
     out = []
@@ -127,11 +139,12 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
             if typ != _sql_type(c):
                 out.append(f"schema.sql: {t.name}.{c.name} is {typ}, the contract says {_sql_type(c)}")
             if nullable == c.required:
-                out.append(f"schema.sql: {t.name}.{c.name} is {'nullable' if nullable else 'NOT NULL'}, the "
-                           f"contract says {'required' if c.required else 'optional'}")
+                out.append(
+                    f"schema.sql: {t.name}.{c.name} is {'nullable' if nullable else 'NOT NULL'}, the "
+                    f"contract says {'required' if c.required else 'optional'}"
+                )
         out += [f"schema.sql: {t.name}.{c} is not in the contract" for c in got if c not in want]
-    out += [f"schema.sql: table {n} is not in the contract" for n in have
-            if n not in TABLES or not TABLES[n].release]
+    out += [f"schema.sql: table {n} is not in the contract" for n in have if n not in TABLES or not TABLES[n].release]
 
     by_table: dict[str, list[tuple]] = {}
     for t, kind, names, expr, ref_t, ref_c in cons:
@@ -144,38 +157,56 @@ def schema_drift(schema_sql: str | None = None) -> list[str]:
         pk = next((n for k, n, *_ in cs if k == "PRIMARY KEY"), ())
         want_pk = (rowid,) if rowid else t.key
         if pk != want_pk:
-            out.append(f"schema.sql: {t.name}'s primary key is {pk or 'missing'}, the contract says "
-                       f"{want_pk or 'none'}")
+            out.append(
+                f"schema.sql: {t.name}'s primary key is {pk or 'missing'}, the contract says {want_pk or 'none'}"
+            )
         uniques = {n for k, n, *_ in cs if k == "UNIQUE"}
         want_unique = {t.key} if rowid and t.key else set()
         if uniques != want_unique:
-            out.append(f"schema.sql: {t.name}'s UNIQUE constraints are {sorted(uniques) or 'none'}, the contract "
-                       f"says {sorted(want_unique) or 'none'}")
+            out.append(
+                f"schema.sql: {t.name}'s UNIQUE constraints are {sorted(uniques) or 'none'}, the contract "
+                f"says {sorted(want_unique) or 'none'}"
+            )
         fks = {n[0]: (ref_t, ref_c) for k, n, _, ref_t, ref_c in cs if k == "FOREIGN KEY"}
         for c in t.columns:
             want_fk = (c.ref, TABLES[c.ref].key) if c.ref else None
             if fks.get(c.name) != want_fk:
-                out.append(f"schema.sql: {t.name}.{c.name} references {fks.get(c.name) or 'nothing'}, the contract "
-                           f"says {want_fk or 'nothing'}")
+                out.append(
+                    f"schema.sql: {t.name}.{c.name} references {fks.get(c.name) or 'nothing'}, the contract "
+                    f"says {want_fk or 'nothing'}"
+                )
         checks = [(n, e) for k, n, e, *_ in cs if k == "CHECK"]
         for c in t.columns:
-            limits = {int(m) for n, e in checks if c.name in n
-                      for m in re.findall(rf"length\({re.escape(c.name)}\) <= (\d+)", e)}
+            limits = {
+                int(m)
+                for n, e in checks
+                if c.name in n
+                for m in re.findall(rf"length\({re.escape(c.name)}\) <= (\d+)", e)
+            }
             if limits and limits != {c.max_len}:
-                out.append(f"schema.sql: {t.name}.{c.name} is limited to {sorted(limits)} characters, the contract "
-                           f"says {c.max_len or 'no limit'}")
-            mins = {int(n) + (op == ">") for n_, e in checks if c.name in n_
-                    for op, n in re.findall(rf"\b{re.escape(c.name)} (>=?) (\d+)", e)}
+                out.append(
+                    f"schema.sql: {t.name}.{c.name} is limited to {sorted(limits)} characters, the contract "
+                    f"says {c.max_len or 'no limit'}"
+                )
+            mins = {
+                int(n) + (op == ">")
+                for n_, e in checks
+                if c.name in n_
+                for op, n in re.findall(rf"\b{re.escape(c.name)} (>=?) (\d+)", e)
+            }
             if mins and mins != {c.min or 0}:
-                out.append(f"schema.sql: {t.name}.{c.name} must be at least {sorted(mins)}, the contract says "
-                           f"{c.min or 0}")
+                out.append(
+                    f"schema.sql: {t.name}.{c.name} must be at least {sorted(mins)}, the contract says {c.min or 0}"
+                )
             if c.type == "url" and not any(f"regexp_full_match({c.name}," in e for n, e in checks):
                 out.append(f"schema.sql: {t.name}.{c.name} is a URL without a CHECK (regexp_full_match(…))")
             if c.type == "enum" and not ENUMS[c.enum].sql_type:
                 listed = [set(re.findall(r"'([^']*)'", e)) for n, e in checks if n == (c.name,) and " IN " in e]
                 if listed != [set(ENUMS[c.enum].values)]:
-                    out.append(f"schema.sql: {t.name}.{c.name} should CHECK ({c.name} IN …) the values "
-                               f"{list(ENUMS[c.enum].values)}")
+                    out.append(
+                        f"schema.sql: {t.name}.{c.name} should CHECK ({c.name} IN …) the values "
+                        f"{list(ENUMS[c.enum].values)}"
+                    )
     return out
 
 
@@ -200,12 +231,15 @@ def views_drift(views_sql: str | None = None) -> list[str]:
 
 # --- data/README.md: generated dictionary tables ----------------------------------------------------------------
 
+
 def _open_marker(table: str) -> str:
     return f"[//]: # (contract:{table} - generated from dashboard/contract by python -m dashboard.contract --write)"
 
 
 CLOSE_MARKER = "[//]: # (/contract)"
-_BLOCK = re.compile(r"^\[//\]: # \(contract:([a-z_]+)[^\n]*\)\n(.*?)^\[//\]: # \(/contract\)$", re.DOTALL | re.MULTILINE)
+_BLOCK = re.compile(
+    r"^\[//\]: # \(contract:([a-z_]+)[^\n]*\)\n(.*?)^\[//\]: # \(/contract\)$", re.DOTALL | re.MULTILINE
+)
 
 
 def _cell(text: str) -> str:
@@ -247,6 +281,7 @@ def dictionary_table(name: str) -> str:
 
 def render_readme(text: str) -> str:
     """`text` with every generated block rewritten from the contract."""
+
     def block(m: re.Match) -> str:
         name = m.group(1)
         body = dictionary_table(name) if name in TABLES else m.group(2)
@@ -263,13 +298,18 @@ def readme_drift(text: str | None = None) -> list[str]:
     for name in TABLES:
         if name not in blocks:
             out.append(f"data/README.md: no generated dictionary for {name} ({_open_marker(name)} … {CLOSE_MARKER})")
-    out += [f"data/README.md: a generated block names {n}, which is not a table of the contract"
-            for n in blocks if n not in TABLES]
+    out += [
+        f"data/README.md: a generated block names {n}, which is not a table of the contract"
+        for n in blocks
+        if n not in TABLES
+    ]
     fresh = render_readme(text)
     if fresh != text:
         stale = [n for n, b in blocks.items() if n in TABLES and b not in fresh]
-        out.append("data/README.md: the dictionary of " + ", ".join(stale or ["?"]) + " is not what the contract "
-                   "says; run python -m dashboard.contract --write")
+        out.append(
+            "data/README.md: the dictionary of " + ", ".join(stale or ["?"]) + " is not what the contract "
+            "says; run python -m dashboard.contract --write"
+        )
     return out
 
 

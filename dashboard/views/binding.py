@@ -49,20 +49,46 @@ def binding_view(rel: Release, as_of: date, bloc: str, region: str) -> BindingVi
     partial = facts.partial_in(rel, "binding", as_of) + facts.partial_in(rel, "voluntary", as_of)
     sf = facts.stances_filtered(rel, as_of, bloc, region)
     return BindingView(
-        over_time=over_time, by_kind=by_kind,
-        instruments=Table(inst[["instrument_id", "short_name", "kind", "legally_binding", "adopted_on", "status",
-                                "source_url"]], {}, "instruments", "Instruments by kind and bindingness over time",
-                          tuple(lookups.urls(inst["source_url"])), "instruments"),
-        country_line=(f"{len(shown)} of {len(cc)} states and organisations in this selection have at least one "
-                      f"commitment on {as_of:%d %B %Y}."),
-        partial_line=(f"Counts rest on the participants we name. The named lists of {len(partial)} instruments are "
-                      f"partial ({fmt.esc(', '.join(partial))}): a state not named there may still have taken part."
-                      if partial else None),
+        over_time=over_time,
+        by_kind=by_kind,
+        instruments=Table(
+            inst[["instrument_id", "short_name", "kind", "legally_binding", "adopted_on", "status", "source_url"]],
+            {},
+            "instruments",
+            "Instruments by kind and bindingness over time",
+            tuple(lookups.urls(inst["source_url"])),
+            "instruments",
+        ),
+        country_line=(
+            f"{len(shown)} of {len(cc)} states and organisations in this selection have at least one "
+            f"commitment on {as_of:%d %B %Y}."
+        ),
+        partial_line=(
+            f"Counts rest on the participants we name. The named lists of {len(partial)} instruments are "
+            f"partial ({fmt.esc(', '.join(partial))}): a state not named there may still have taken part."
+            if partial
+            else None
+        ),
         countries_figure=charts.country_commitments(cc) if has.any() else None,
-        countries=Table(shown, {"name": "State / organisation", "participant_id": "Code"}, "states",
-                        "Binding and voluntary commitments per country", (), "countries") if len(shown) else None,
+        countries=Table(
+            shown,
+            {"name": "State / organisation", "participant_id": "Code"},
+            "states",
+            "Binding and voluntary commitments per country",
+            (),
+            "countries",
+        )
+        if len(shown)
+        else None,
         companies_figure=charts.company_stances(sf) if len(sf) else None,
-        companies=Table(fmt.verified_col(sf[["company", "instrument", "stance", "stance_date", "verified",
-                                             "source_url"]]), SOURCE, "stances",
-                        "Company stances on voluntary commitments", tuple(lookups.urls(sf["source_url"])),
-                        "companies") if len(sf) else None)
+        companies=Table(
+            fmt.verified_col(sf[["company", "instrument", "stance", "stance_date", "verified", "source_url"]]),
+            SOURCE,
+            "stances",
+            "Company stances on voluntary commitments",
+            tuple(lookups.urls(sf["source_url"])),
+            "companies",
+        )
+        if len(sf)
+        else None,
+    )

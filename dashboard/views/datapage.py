@@ -10,6 +10,8 @@ from dashboard.config import DATA_DIR, FIRST_HAND_KINDS
 from dashboard.db import Release
 from dashboard.views import Table
 
+TRY_IT = "Try: `SELECT * FROM status_as_of(DATE '2025-01-01')` in DuckDB."
+
 
 @dataclass(frozen=True)
 class DataView:
@@ -35,25 +37,54 @@ def data_view(rel: Release) -> DataView:
     first = int(kinds.loc[kinds["source_kind"].isin(FIRST_HAND_KINDS), "rows"].sum())
     readme = DATA_DIR / "README.md"
     return DataView(
-        version=str(info["version"]), is_file=rel.kind == "file",
-        summary=(f"Version {fmt.esc(info['version'])} · facts checked up to {info['as_of']:%d %B %Y} · built "
-                 f"{info['built_at']:%Y-%m-%d %H:%M} UTC · {info['instruments']} instruments, {info['actions']} acts by "
-                 f"{info['participants_with_actions']} states and organisations, {info['stances']} stances by "
-                 f"{info['companies_with_stances']} companies, {info['events']} events. "
-                 "Try: `SELECT * FROM status_as_of(DATE '2025-01-01')` in DuckDB."),
+        version=str(info["version"]),
+        is_file=rel.kind == "file",
+        summary=(
+            f"Version {fmt.esc(info['version'])} · facts checked up to {info['as_of']:%d %B %Y} · built "
+            f"{info['built_at']:%Y-%m-%d %H:%M} UTC · {info['instruments']} instruments, {info['actions']} acts by "
+            f"{info['participants_with_actions']} states and organisations, {info['stances']} stances by "
+            f"{info['companies_with_stances']} companies, {info['events']} events. " + TRY_IT
+        ),
         unverified_line=f"{len(unv)} rows are loaded with verified = false; the app flags each of them where it appears.",
-        unverified=Table(unv.assign(source_url=fmt.safe_urls(unv["source_url"])),
-                         {"source_url": "link:Source", "row_kind": "Row", "on_date": "Date"}, "unverified rows",
-                         "Unverified rows", (), "unverified"),
-        files=Table(files, {"path": "File", "table_name": "Table", "accessed": "Last checked"}, "source files",
-                    "Source files and provenance", (), "sources"),
-        cited_line=(f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distinct_urls'].sum())} distinct "
-                    f"pages on {len(hosts)} sites. {first} of {total} rows ({first / max(1, total):.0%}) cite a "
-                    "first-hand page (the depositary, a government, parliament, EU institution or UN document, or the "
-                    "company); the rest cite the press or a secondary source where no first-hand page could be read. "
-                    "Where a fact was read in a copy, the copy is kept as evidence: "
-                    + ", ".join(f"{r.rows} {r.source_kind}" for r in kinds.itertuples()) + "."),
-        hosts=Table(hosts, {"host": "Site", "source_kind": "Source kind", "rows_citing": "Rows citing it",
-                            "rows_with_evidence_copy": "Rows keeping a copy read", "distinct_urls": "Distinct pages",
-                            "tables": "Used in"}, "sites", "Sites cited by the dataset", (), "hosts"),
-        dictionary=readme.read_text(encoding="utf-8") if readme.exists() else "The data dictionary is not bundled.")
+        unverified=Table(
+            unv.assign(source_url=fmt.safe_urls(unv["source_url"])),
+            {"source_url": "link:Source", "row_kind": "Row", "on_date": "Date"},
+            "unverified rows",
+            "Unverified rows",
+            (),
+            "unverified",
+        ),
+        files=Table(
+            files,
+            {"path": "File", "table_name": "Table", "accessed": "Last checked"},
+            "source files",
+            "Source files and provenance",
+            (),
+            "sources",
+        ),
+        cited_line=(
+            f"{int(hosts['rows_citing'].sum())} fact rows cite {int(hosts['distinct_urls'].sum())} distinct "
+            f"pages on {len(hosts)} sites. {first} of {total} rows ({first / max(1, total):.0%}) cite a "
+            "first-hand page (the depositary, a government, parliament, EU institution or UN document, or the "
+            "company); the rest cite the press or a secondary source where no first-hand page could be read. "
+            "Where a fact was read in a copy, the copy is kept as evidence: "
+            + ", ".join(f"{r.rows} {r.source_kind}" for r in kinds.itertuples())
+            + "."
+        ),
+        hosts=Table(
+            hosts,
+            {
+                "host": "Site",
+                "source_kind": "Source kind",
+                "rows_citing": "Rows citing it",
+                "rows_with_evidence_copy": "Rows keeping a copy read",
+                "distinct_urls": "Distinct pages",
+                "tables": "Used in",
+            },
+            "sites",
+            "Sites cited by the dataset",
+            (),
+            "hosts",
+        ),
+        dictionary=readme.read_text(encoding="utf-8") if readme.exists() else "The data dictionary is not bundled.",
+    )

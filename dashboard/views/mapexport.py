@@ -10,9 +10,9 @@ import re
 from datetime import date
 
 from dashboard import facts, lookups, mapimage, queries, status
-from dashboard.views import mapview
 from dashboard.cache import memo
 from dashboard.db import Release
+from dashboard.views import mapview
 
 
 def title(rel: Release, selection: str) -> str:
@@ -28,8 +28,15 @@ def file_name(selection: str, as_of: date, version: str, ext: str) -> str:
 
 def map_data(rel: Release, selection: str, as_of: date, url: str) -> mapimage.MapData:
     info = queries.dataset_info(rel)
-    return mapimage.MapData(title(rel, selection), as_of, str(info["version"]), info["as_of"], url,
-                            facts.statuses(rel, selection, as_of), mapview.map_view(rel, selection, as_of).coverage)
+    return mapimage.MapData(
+        title(rel, selection),
+        as_of,
+        str(info["version"]),
+        info["as_of"],
+        url,
+        facts.statuses(rel, selection, as_of),
+        mapview.map_view(rel, selection, as_of).coverage,
+    )
 
 
 @memo(16)
@@ -49,8 +56,12 @@ def _coverage_text(rel: Release, selection: str, cov, as_of: date, first: dict) 
     if selection in status.SELECTIONS:
         names = lookups.instrument_names(rel)
         short = sorted(names[i] for i in partial if i in first and (first[i] is None or first[i] <= as_of))
-        return (f"Named lists are partial for {len(short)} of these instruments ({', '.join(short)}): "
-                "absence from the map is not a refusal." if short else None)
+        return (
+            f"Named lists are partial for {len(short)} of these instruments ({', '.join(short)}): "
+            "absence from the map is not a refusal."
+            if short
+            else None
+        )
     if selection not in cov.index:
         return None
     text = str(cov.loc[selection, "text"])
@@ -65,7 +76,10 @@ def gif(rel: Release, selection: str, as_of: date, url: str) -> bytes:
     if selection in status.SELECTIONS:
         inst = inst[inst["legally_binding"] == (selection == "binding")]
     first = dict(zip(inst["instrument_id"], status.first_dates(inst), strict=True))
-    frames = [mapimage.MapData(name, d, str(info["version"]), info["as_of"], url, st,
-                               _coverage_text(rel, selection, cov, d, first))
-              for d, st, cov in facts.timelapse(rel, selection, as_of)]
+    frames = [
+        mapimage.MapData(
+            name, d, str(info["version"]), info["as_of"], url, st, _coverage_text(rel, selection, cov, d, first)
+        )
+        for d, st, cov in facts.timelapse(rel, selection, as_of)
+    ]
     return mapimage.gif(frames)

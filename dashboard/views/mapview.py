@@ -18,11 +18,31 @@ from dashboard.config import STATUS_LABELS
 from dashboard.db import Release
 from dashboard.views import SOURCE, Table
 
-TABLE_COLUMNS = ["name", "participant_id", "status_label", "instrument", "action_date", "date_precision",
-                 "n_instruments", "verified", "source_url", "note"]
-HEADERS = {"name": "State or organisation", "participant_id": "Code", "status_label": "Status",
-           "instrument": "Instrument", "action_date": "Date", "date_precision": "Date precision",
-           "n_instruments": "Instruments", "verified": "Verified", **SOURCE, "note": "Note", "named_list": "Named list"}
+TABLE_COLUMNS = [
+    "name",
+    "participant_id",
+    "status_label",
+    "instrument",
+    "action_date",
+    "date_precision",
+    "n_instruments",
+    "verified",
+    "source_url",
+    "note",
+]
+HEADERS = {
+    "name": "State or organisation",
+    "participant_id": "Code",
+    "status_label": "Status",
+    "instrument": "Instrument",
+    "action_date": "Date",
+    "date_precision": "Date precision",
+    "n_instruments": "Instruments",
+    "verified": "Verified",
+    **SOURCE,
+    "note": "Note",
+    "named_list": "Named list",
+}
 
 
 @dataclass(frozen=True)
@@ -47,8 +67,12 @@ def coverage_text(rel: Release, selection: str, as_of: date) -> str | None:
     """How complete the named list(s) under `selection` are, in words."""
     if selection in status.SELECTIONS:
         partial = facts.partial_in(rel, selection, as_of)
-        return (f"Named lists are partial for {len(partial)} of these instruments ({', '.join(partial)}): "
-                "absence from the map is not a refusal." if partial else None)
+        return (
+            f"Named lists are partial for {len(partial)} of these instruments ({', '.join(partial)}): "
+            "absence from the map is not a refusal."
+            if partial
+            else None
+        )
     text = facts.coverage(rel, as_of)["text"].to_dict().get(selection)
     if text and facts.partial_in(rel, selection, as_of):
         text += ": absence from the map is not a refusal"
@@ -63,8 +87,9 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     orgs, rows = df[has & is_org], df[has & ~is_org]
     texts = facts.coverage(rel, as_of)["text"].to_dict()
     both = pd.concat([orgs, rows])
-    frame = fmt.verified_col(both[TABLE_COLUMNS].assign(named_list=both["instrument_id"].map(texts))
-                             ).reset_index(drop=True)
+    frame = fmt.verified_col(both[TABLE_COLUMNS].assign(named_list=both["instrument_id"].map(texts))).reset_index(
+        drop=True
+    )
     text = coverage_text(rel, selection, as_of)
     label = menu(rel)[1][selection]
     n_orgs = len(orgs)
@@ -72,13 +97,22 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
         deck=map_deck(rel, selection, as_of),
         legend_svg=maps.legend_svg(maps.legend(df), text if text and len(text) <= 110 else None),
         org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
-        table=Table(frame, HEADERS, "states and organisations",
-                    f"World map: {label} ({STATUS_LABELS['party']} / signed / endorsed…)",
-                    tuple(frame["source_url"].dropna()), "map"),
-        n_states=len(rows), n_orgs=n_orgs, coverage=text,
-        count_line=f"{len(rows)} states" + (f" and {n_orgs} organisation{'s' if n_orgs > 1 else ''}" if n_orgs else "")
+        table=Table(
+            frame,
+            HEADERS,
+            "states and organisations",
+            f"World map: {label} ({STATUS_LABELS['party']} / signed / endorsed…)",
+            tuple(frame["source_url"].dropna()),
+            "map",
+        ),
+        n_states=len(rows),
+        n_orgs=n_orgs,
+        coverage=text,
+        count_line=f"{len(rows)} states"
+        + (f" and {n_orgs} organisation{'s' if n_orgs > 1 else ''}" if n_orgs else "")
         + f" with a record on {as_of:%d %B %Y}.",
-        empty=None if len(rows) else f"No state has a record for this selection on {as_of:%d %B %Y}.")
+        empty=None if len(rows) else f"No state has a record for this selection on {as_of:%d %B %Y}.",
+    )
 
 
 @memo(8)
@@ -87,6 +121,9 @@ def menu(rel: Release) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]
     one-line description shown under an instrument."""
     inst = lookups.instruments_by_id(rel).reset_index()
     labels = dict(status.SELECTIONS) | lookups.instrument_names(rel)
-    captions = {r.instrument_id: f"{fmt.esc(r.name)} · {'legally binding' if r.legally_binding else 'voluntary'} · "
-                                 f"{fmt.esc(str(r.kind).replace('_', ' '))}" for r in inst.itertuples()}
+    captions = {
+        r.instrument_id: f"{fmt.esc(r.name)} · {'legally binding' if r.legally_binding else 'voluntary'} · "
+        f"{fmt.esc(str(r.kind).replace('_', ' '))}"
+        for r in inst.itertuples()
+    }
     return (*status.SELECTIONS, *lookups.instrument_options(rel)[0]), labels, captions

@@ -30,14 +30,32 @@ def overview_view(rel: Release, as_of: date) -> OverviewView:
     ev = queries.events(rel, as_of).head(15)
     cols = ["event_date", "instrument", "title", "verified", "source_url"]
     return OverviewView(
-        metrics=(("Instruments", n["instruments"]), ("Binding", n["binding"]), ("Voluntary", n["voluntary"]),
-                 ("Participants", n["participants"], "States and organisations with at least one recorded act"),
-                 ("Companies", n["companies"], "Companies with at least one recorded stance")),
-        partial_line=(f"Participants are counted from the lists we name. {len(partial)} of those lists are partial "
-                      f"({fmt.esc(', '.join(partial))}), so more states and organisations took part than these "
-                      "counts show." if partial else None),
+        metrics=(
+            ("Instruments", n["instruments"]),
+            ("Binding", n["binding"]),
+            ("Voluntary", n["voluntary"]),
+            ("Participants", n["participants"], "States and organisations with at least one recorded act"),
+            ("Companies", n["companies"], "Companies with at least one recorded stance"),
+        ),
+        partial_line=(
+            f"Participants are counted from the lists we name. {len(partial)} of those lists are partial "
+            f"({fmt.esc(', '.join(partial))}), so more states and organisations took part than these "
+            "counts show."
+            if partial
+            else None
+        ),
         coming=Table(fmt.verified_col(soon[cols]), {**EVENTS, "title": "Scheduled"}, "scheduled events")
-        if len(soon) else None,
+        if len(soon)
+        else None,
         coming_line=f"Scheduled after {as_of:%d %B %Y}: application and entry-into-force dates already set in law.",
-        latest=Table(fmt.verified_col(ev[cols]), {**EVENTS, "title": "Event"}, "events", "Latest events",
-                     tuple(ev["source_url"]), "events") if len(ev) else None)
+        latest=Table(
+            fmt.verified_col(ev[cols]),
+            {**EVENTS, "title": "Event"},
+            "events",
+            "Latest events",
+            tuple(ev["source_url"]),
+            "events",
+        )
+        if len(ev)
+        else None,
+    )

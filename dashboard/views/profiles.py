@@ -13,10 +13,24 @@ from dashboard.views import SOURCE, Table
 from dashboard.views.mapview import map_deck
 
 MAX_COMPANY_LINKS = 12  # the rest in a table: hundreds of page links cost ~0.5 ms each on every run
-RECORD_HEADERS = {"instrument": "Instrument", "binding": "Kind", "status_label": "Status", "date": "Date",
-                  "date_precision": "Date precision", "verified": "Verified", **SOURCE, "note": "Note"}
-EVENT_HEADERS = {"event_date": "Date", "date_precision": "Date precision", "kind": "Kind", "title": "Event",
-                 "verified": "Verified", **SOURCE}
+RECORD_HEADERS = {
+    "instrument": "Instrument",
+    "binding": "Kind",
+    "status_label": "Status",
+    "date": "Date",
+    "date_precision": "Date precision",
+    "verified": "Verified",
+    **SOURCE,
+    "note": "Note",
+}
+EVENT_HEADERS = {
+    "event_date": "Date",
+    "date_precision": "Date precision",
+    "kind": "Kind",
+    "title": "Event",
+    "verified": "Verified",
+    **SOURCE,
+}
 
 
 @dataclass(frozen=True)
@@ -45,24 +59,49 @@ def country_view(rel: Release, pid: str, as_of: date) -> CountryView:
     comp = lookups.companies_in(rel, pid)
     return CountryView(
         name=str(p["name"]),
-        caption=(f"{fmt.esc(p['official_name'])} · {fmt.esc(str(p['kind']).replace('_', ' '))} · "
-                 f"{fmt.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
-                 f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}"),
-        metrics=(("Instruments with a record", len(have)), ("Binding", int((have["binding"] == "Binding").sum())),
-                 ("Voluntary", int((have["binding"] == "Voluntary").sum()))),
-        record=Table(shown, RECORD_HEADERS, "instruments", f"Profile of {p['name']}",
-                     tuple(lookups.urls(have["source_url"])), "country"),
-        acts=Table(fmt.verified_col(hist[["action_date", "instrument", "action", "date_precision", "verified",
-                                          "source_url", "note"]]), {**SOURCE, "action_date": "Date"}, "acts",
-                   f"Recorded acts of {p['name']}", tuple(lookups.urls(hist["source_url"])), "acts")
-        if len(hist) else None,
+        caption=(
+            f"{fmt.esc(p['official_name'])} · {fmt.esc(str(p['kind']).replace('_', ' '))} · "
+            f"{fmt.esc(p['region']) if isinstance(p['region'], str) else 'no region'} · member on "
+            f"{as_of:%d %b %Y} of: {', '.join(mine) if mine else 'none of the blocs tracked'}"
+        ),
+        metrics=(
+            ("Instruments with a record", len(have)),
+            ("Binding", int((have["binding"] == "Binding").sum())),
+            ("Voluntary", int((have["binding"] == "Voluntary").sum())),
+        ),
+        record=Table(
+            shown,
+            RECORD_HEADERS,
+            "instruments",
+            f"Profile of {p['name']}",
+            tuple(lookups.urls(have["source_url"])),
+            "country",
+        ),
+        acts=Table(
+            fmt.verified_col(
+                hist[["action_date", "instrument", "action", "date_precision", "verified", "source_url", "note"]]
+            ),
+            {**SOURCE, "action_date": "Date"},
+            "acts",
+            f"Recorded acts of {p['name']}",
+            tuple(lookups.urls(hist["source_url"])),
+            "acts",
+        )
+        if len(hist)
+        else None,
         empty_acts=f"No recorded act by {fmt.esc(p['name'])} on or before {as_of:%d %B %Y}.",
-        company_links=tuple(zip(comp["name"].head(MAX_COMPANY_LINKS), comp["company_id"].head(MAX_COMPANY_LINKS),
-                                strict=True)),
-        more_companies=Table(lookups.company_links(rel, pid, as_of, MAX_COMPANY_LINKS),
-                             {"name": "Company", "profile": "link:Profile|open profile"}, "companies")
-        if len(comp) > MAX_COMPANY_LINKS else None,
-        legend=f"Status legend: {', '.join(STATUS_LABELS.values())}.")
+        company_links=tuple(
+            zip(comp["name"].head(MAX_COMPANY_LINKS), comp["company_id"].head(MAX_COMPANY_LINKS), strict=True)
+        ),
+        more_companies=Table(
+            lookups.company_links(rel, pid, as_of, MAX_COMPANY_LINKS),
+            {"name": "Company", "profile": "link:Profile|open profile"},
+            "companies",
+        )
+        if len(comp) > MAX_COMPANY_LINKS
+        else None,
+        legend=f"Status legend: {', '.join(STATUS_LABELS.values())}.",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,18 +133,25 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
     cov_line = None
     if iid in cov.index:
         src = fmt.safe_url(cov.loc[iid, "source_url"])
-        cov_line = (f"Named list: {fmt.esc(cov.loc[iid, 'text'])}" + (f" · [count source ↗](<{src}>)" if src else "")
-                    + ". Absence from a list is not a refusal.")
+        cov_line = (
+            f"Named list: {fmt.esc(cov.loc[iid, 'text'])}"
+            + (f" · [count source ↗](<{src}>)" if src else "")
+            + ". Absence from a list is not a refusal."
+        )
     note = i["note"] if isinstance(i["note"], str) else None
-    facts_lines = [f"Issuer: {i['issuer']}" if isinstance(i["issuer"], str) else None, f"Scope: {i['scope']}",
-                   f"On {as_of:%d %B %Y}: {lf['life_text']}",
-                   ("UNVERIFIED: " + str(note)) if not i["verified"] else (f"Note: {note}" if note else None)]
+    facts_lines = [
+        f"Issuer: {i['issuer']}" if isinstance(i["issuer"], str) else None,
+        f"Scope: {i['scope']}",
+        f"On {as_of:%d %B %Y}: {lf['life_text']}",
+        ("UNVERIFIED: " + str(note)) if not i["verified"] else (f"Note: {note}" if note else None),
+    ]
     rows = facts.statuses(rel, iid, as_of)
     rows = rows[rows["status"] != "none"]
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
-    acts = fmt.verified_col(hist[["participant", "action", "action_date", "date_precision", "verified", "source_url",
-                                  "note"]])
+    acts = fmt.verified_col(
+        hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]]
+    )
     if iid in cov.index:  # the CSV says it too: a partial list never passes for a complete one
         acts = acts.assign(named_list=cov.loc[iid, "text"])
     st_rows = queries.stances_as_of(rel, as_of)
@@ -116,34 +162,77 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
     soon = soon[soon["instrument_id"] == iid]
     sched = fmt.verified_col(soon[list(EVENT_HEADERS)])
     return InstrumentView(
-        name=str(i["name"]), short_name=str(i["short_name"]),
-        metrics=(("Nature", "Legally binding" if i["legally_binding"] else "Voluntary", None),
-                 ("Kind", str(i["kind"]).replace("_", " ").capitalize(), None),
-                 ("Adopted", fmt.date_text(i["adopted_on"]), None),
-                 (f"On {as_of:%d %b %Y}", lf["life_text"].split(";")[0].capitalize(), lf["life_text"])),
+        name=str(i["name"]),
+        short_name=str(i["short_name"]),
+        metrics=(
+            ("Nature", "Legally binding" if i["legally_binding"] else "Voluntary", None),
+            ("Kind", str(i["kind"]).replace("_", " ").capitalize(), None),
+            ("Adopted", fmt.date_text(i["adopted_on"]), None),
+            (f"On {as_of:%d %b %Y}", lf["life_text"].split(";")[0].capitalize(), lf["life_text"]),
+        ),
         summary=i["summary"] if isinstance(i["summary"], str) else None,
-        facts="\n".join(f for f in facts_lines if f), source_url=fmt.safe_url(i["source_url"]),
-        has_rule=facts.rule_of(i) is not None, coverage=cov_line,
+        facts="\n".join(f for f in facts_lines if f),
+        source_url=fmt.safe_url(i["source_url"]),
+        has_rule=facts.rule_of(i) is not None,
+        coverage=cov_line,
         deck=map_deck(rel, iid, as_of) if len(rows) else None,
-        participants=Table(acts, {**SOURCE, "participant": "Participant", "action_date": "Date",
-                                  "named_list": "Named list"}, "acts", f"Participants in {i['short_name']}",
-                           (i["source_url"], *lookups.urls(hist["source_url"])), "acts") if len(hist) else None,
-        empty_participants=(f"No state or organisation has a recorded act on {fmt.esc(i['short_name'])} on or "
-                            f"before {as_of:%d %B %Y}." + (" " + fmt.esc(note) if note else "")),
+        participants=Table(
+            acts,
+            {**SOURCE, "participant": "Participant", "action_date": "Date", "named_list": "Named list"},
+            "acts",
+            f"Participants in {i['short_name']}",
+            (i["source_url"], *lookups.urls(hist["source_url"])),
+            "acts",
+        )
+        if len(hist)
+        else None,
+        empty_participants=(
+            f"No state or organisation has a recorded act on {fmt.esc(i['short_name'])} on or "
+            f"before {as_of:%d %B %Y}." + (" " + fmt.esc(note) if note else "")
+        ),
         issuer_only=bool(len(rows)) and not len(hist),
-        stances=Table(fmt.verified_col(st_rows[["company", "stance", "stance_date", "date_precision", "quote",
-                                                "quote_by", "verified", "source_url"]]),
-                      {**SOURCE, "stance_date": "Date"}, "stances", f"Company stances on {i['short_name']}",
-                      tuple(lookups.urls(st_rows["source_url"])), "stances") if len(st_rows) else None,
+        stances=Table(
+            fmt.verified_col(
+                st_rows[
+                    [
+                        "company",
+                        "stance",
+                        "stance_date",
+                        "date_precision",
+                        "quote",
+                        "quote_by",
+                        "verified",
+                        "source_url",
+                    ]
+                ]
+            ),
+            {**SOURCE, "stance_date": "Date"},
+            "stances",
+            f"Company stances on {i['short_name']}",
+            tuple(lookups.urls(st_rows["source_url"])),
+            "stances",
+        )
+        if len(st_rows)
+        else None,
         scheduled=Table(sched.assign(kind="scheduled: " + sched["kind"]), EVENT_HEADERS, "scheduled events")
-        if len(soon) else None,
+        if len(soon)
+        else None,
         scheduled_line=f"**Scheduled** after {as_of:%d %B %Y}:",
         # The latest MAX_TABLE_ROWS events, as the table shows them: not one marker per row of a huge file.
         timeline=charts.events_timeline(ev.head(MAX_TABLE_ROWS), as_of, soon.head(MAX_TABLE_ROWS))
-        if len(ev) or len(soon) else None,
-        events=Table(fmt.verified_col(ev[list(EVENT_HEADERS)]), EVENT_HEADERS,
-                     "events (latest first; the chart shows the same ones)", f"Timeline of {i['short_name']}",
-                     tuple(lookups.urls(ev["source_url"])), "timeline") if len(ev) else None)
+        if len(ev) or len(soon)
+        else None,
+        events=Table(
+            fmt.verified_col(ev[list(EVENT_HEADERS)]),
+            EVENT_HEADERS,
+            "events (latest first; the chart shows the same ones)",
+            f"Timeline of {i['short_name']}",
+            tuple(lookups.urls(ev["source_url"])),
+            "timeline",
+        )
+        if len(ev)
+        else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -164,8 +253,9 @@ def home_of(rec, same_instruments) -> object:
     same = rec["instrument_id"].isin(same_instruments)
     keep = ((rec["status"] != "none") | same).to_numpy()
     home = rec[keep].assign(same_instrument=same[keep].to_numpy())
-    return fmt.verified_col(home[["instrument", "binding", "same_instrument", "status_label", "date", "verified",
-                                  "source_url"]])
+    return fmt.verified_col(
+        home[["instrument", "binding", "same_instrument", "status_label", "date", "verified", "source_url"]]
+    )
 
 
 @memo(512)
@@ -176,21 +266,61 @@ def company_view(rel: Release, cid: str, as_of: date) -> CompanyView:
     home = home_of(facts.participant_record(rel, hq, as_of), mine["instrument_id"].unique()) if hq else None
     return CompanyView(
         name=str(c["name"]),
-        caption=(f"Headquarters: {fmt.esc(c['hq_name']) if hq else 'not verified'}"
-                 + ("" if c["verified"] else " (UNVERIFIED)")
-                 + (f" · {fmt.esc(c['note'])}" if isinstance(c["note"], str) else "")),
+        caption=(
+            f"Headquarters: {fmt.esc(c['hq_name']) if hq else 'not verified'}"
+            + ("" if c["verified"] else " (UNVERIFIED)")
+            + (f" · {fmt.esc(c['note'])}" if isinstance(c["note"], str) else "")
+        ),
         website=fmt.safe_url(c["website"]),
-        stances=Table(fmt.verified_col(mine[["instrument", "stance", "stance_date", "date_precision", "quote",
-                                             "quote_by", "verified", "source_url", "note"]]),
-                      {**SOURCE, "stance_date": "Date", "quote": "Quote (reason given)", "quote_by": "Said by"},
-                      "stances", f"Stances of {c['name']}", tuple(lookups.urls(mine["source_url"])), "stances")
-        if len(mine) else None,
+        stances=Table(
+            fmt.verified_col(
+                mine[
+                    [
+                        "instrument",
+                        "stance",
+                        "stance_date",
+                        "date_precision",
+                        "quote",
+                        "quote_by",
+                        "verified",
+                        "source_url",
+                        "note",
+                    ]
+                ]
+            ),
+            {**SOURCE, "stance_date": "Date", "quote": "Quote (reason given)", "quote_by": "Said by"},
+            "stances",
+            f"Stances of {c['name']}",
+            tuple(lookups.urls(mine["source_url"])),
+            "stances",
+        )
+        if len(mine)
+        else None,
         empty_stances=f"No stance by {fmt.esc(c['name'])} recorded on or before {as_of:%d %B %Y}.",
-        hq=hq, hq_name=str(c["hq_name"]) if hq else None,
-        home_line=(f"{fmt.esc(c['hq_name'])}: its record on the instruments this company took a stance on, and on "
-                   "every other instrument where it has one. Company-facing commitments usually have no state record."
-                   if hq else ""),
-        home=Table(home, {**SOURCE, "instrument": "Instrument", "binding": "Kind",
-                          "same_instrument": "Same instrument as a stance above", "status_label": "Home state status",
-                          "date": "Date", "verified": "Verified"}, "instruments", f"Home state of {c['name']}",
-                   tuple(lookups.urls(home["source_url"])), "home") if hq else None)
+        hq=hq,
+        hq_name=str(c["hq_name"]) if hq else None,
+        home_line=(
+            f"{fmt.esc(c['hq_name'])}: its record on the instruments this company took a stance on, and on "
+            "every other instrument where it has one. Company-facing commitments usually have no state record."
+            if hq
+            else ""
+        ),
+        home=Table(
+            home,
+            {
+                **SOURCE,
+                "instrument": "Instrument",
+                "binding": "Kind",
+                "same_instrument": "Same instrument as a stance above",
+                "status_label": "Home state status",
+                "date": "Date",
+                "verified": "Verified",
+            },
+            "instruments",
+            f"Home state of {c['name']}",
+            tuple(lookups.urls(home["source_url"])),
+            "home",
+        )
+        if hq
+        else None,
+    )

@@ -13,9 +13,18 @@ from dashboard.config import BLOC_LABELS
 from dashboard.db import Release
 from dashboard.views import SOURCE, Table
 
-SIGNATORY_HEADERS = {"participant": "Signatory", "status": "Status", "signed_on": "Signed", "consent": "Consent",
-                     "consent_on": "Deposited", "coe_member": "CoE member", "could_tip": "Could tip it",
-                     "verified": "Verified", **SOURCE, "note": "Note"}
+SIGNATORY_HEADERS = {
+    "participant": "Signatory",
+    "status": "Status",
+    "signed_on": "Signed",
+    "consent": "Consent",
+    "consent_on": "Deposited",
+    "coe_member": "CoE member",
+    "could_tip": "Could tip it",
+    "verified": "Verified",
+    **SOURCE,
+    "note": "Note",
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,11 @@ def treaties(rel: Release) -> Treaties:
 
 def rule_text(rule: eif.Rule) -> str:
     """The stored rule in words (CETS 225: 5 ratifications, at least 3 by Council of Europe members, +3 months)."""
-    return (f"In force on the first day of the month after {rule.delay_months} months from the date on which "
-            f"{rule.parties_required} signatories, including at least {rule.min_coe_members} "
-            f"{BLOC_LABELS['coe']} member states, have ratified, accepted or approved it.")
+    return (
+        f"In force on the first day of the month after {rule.delay_months} months from the date on which "
+        f"{rule.parties_required} signatories, including at least {rule.min_coe_members} "
+        f"{BLOC_LABELS['coe']} member states, have ratified, accepted or approved it."
+    )
 
 
 def verdict(prog: eif.Progress, as_of: date) -> tuple[str, str]:
@@ -61,11 +72,14 @@ def verdict(prog: eif.Progress, as_of: date) -> tuple[str, str]:
     if prog.in_force:
         return "success", f"In force since {prog.in_force_on:%d %B %Y}{hyp}."
     if prog.in_force_on:
-        return "warning", (f"Both conditions met on {prog.met_on:%d %B %Y}{hyp}: projected entry into force "
-                           f"**{prog.in_force_on:%d %B %Y}**.")
-    return "error", (f"Not in force on {as_of:%d %B %Y}{hyp}. Needs {prog.missing_parties} more ratification(s)"
-                     + (f", including {prog.missing_coe} more by {BLOC_LABELS['coe']} member states."
-                        if prog.missing_coe else "."))
+        return "warning", (
+            f"Both conditions met on {prog.met_on:%d %B %Y}{hyp}: projected entry into force "
+            f"**{prog.in_force_on:%d %B %Y}**."
+        )
+    return "error", (
+        f"Not in force on {as_of:%d %B %Y}{hyp}. Needs {prog.missing_parties} more ratification(s)"
+        + (f", including {prog.missing_coe} more by {BLOC_LABELS['coe']} member states." if prog.missing_coe else ".")
+    )
 
 
 def could_tip(sig: pd.DataFrame) -> pd.DataFrame:
@@ -86,23 +100,54 @@ def treaty_view(rel: Release, tid: str, as_of: date, what_if: tuple[str, ...]) -
     table, tip_line = None, None
     if not sig.empty:
         tip = could_tip(sig)
-        tip_line = (f"{len(tip)} signatories are {BLOC_LABELS['coe']} member states that could tip the second "
-                    "condition: " + fmt.esc(", ".join(tip["participant"])) + "." if len(tip)
-                    else "No member-state signatory is left to ratify.")
-        shown = fmt.verified_col(sig.assign(
-            status=sig["status"].map({"party": "Ratified / approved", "signed": "Signed only"}).fillna(sig["status"]),
-            could_tip=sig["participant_id"].isin(tip["participant_id"]))[list(SIGNATORY_HEADERS)])
-        table = Table(shown, SIGNATORY_HEADERS, "signatories", f"Entry into force of {inst['short_name']}",
-                      (inst["source_url"], *lookups.urls(sig["source_url"])), "eif")
+        tip_line = (
+            f"{len(tip)} signatories are {BLOC_LABELS['coe']} member states that could tip the second "
+            "condition: " + fmt.esc(", ".join(tip["participant"])) + "."
+            if len(tip)
+            else "No member-state signatory is left to ratify."
+        )
+        shown = fmt.verified_col(
+            sig.assign(
+                status=sig["status"]
+                .map({"party": "Ratified / approved", "signed": "Signed only"})
+                .fillna(sig["status"]),
+                could_tip=sig["participant_id"].isin(tip["participant_id"]),
+            )[list(SIGNATORY_HEADERS)]
+        )
+        table = Table(
+            shown,
+            SIGNATORY_HEADERS,
+            "signatories",
+            f"Entry into force of {inst['short_name']}",
+            (inst["source_url"], *lookups.urls(sig["source_url"])),
+            "eif",
+        )
     return TreatyView(
-        name=str(inst["name"]), rule_text=rule_text(r), candidates=cand,
+        name=str(inst["name"]),
+        rule_text=rule_text(r),
+        candidates=cand,
         candidate_labels={p: names[p] + (" (CoE member)" if coe[p] else "") for p in cand},
-        metrics=(("Ratifications / approvals", f"{prog.parties} / {r.parties_required}",
-                  min(1.0, prog.parties / r.parties_required)),
-                 (f"… of which {BLOC_LABELS['coe']} member states", f"{prog.coe_parties} / {r.min_coe_members}",
-                  min(1.0, prog.coe_parties / r.min_coe_members) if r.min_coe_members else 1.0)),
-        unverified_note=(f"Counted but not yet verified against an official source: {fmt.esc(', '.join(unverified))} "
-                         "(see Data & sources)." if unverified else None),
+        metrics=(
+            (
+                "Ratifications / approvals",
+                f"{prog.parties} / {r.parties_required}",
+                min(1.0, prog.parties / r.parties_required),
+            ),
+            (
+                f"… of which {BLOC_LABELS['coe']} member states",
+                f"{prog.coe_parties} / {r.min_coe_members}",
+                min(1.0, prog.coe_parties / r.min_coe_members) if r.min_coe_members else 1.0,
+            ),
+        ),
+        unverified_note=(
+            f"Counted but not yet verified against an official source: {fmt.esc(', '.join(unverified))} "
+            "(see Data & sources)."
+            if unverified
+            else None
+        ),
         verdict=verdict(prog, as_of),
         figure=charts.eif_progress(prog, inst["opened_on"]),
-        tip_line=tip_line, table=table, empty="No signature on or before this date.")
+        tip_line=tip_line,
+        table=table,
+        empty="No signature on or before this date.",
+    )
