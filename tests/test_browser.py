@@ -618,7 +618,7 @@ def build_hostile(tmp: Path) -> tuple[Path, str]:
         from dashboard import integrity
 
         digest = integrity.compute(con)
-        con.execute(f"UPDATE dataset SET {integrity.DIGEST_COLUMN} = ?", [digest.content])  # noqa: S608
+        con.execute(f"UPDATE dataset SET {integrity.DIGEST_COLUMN} = ?", [digest.content])
         con.execute("CHECKPOINT")
         con.close()
         integrity.record_path(release).write_text(digest.record(release.name), encoding="utf-8")
