@@ -6,6 +6,7 @@ or is shown with st.text / st.dataframe; links go through `safe_url()`. Nothing 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from dashboard import exports, guards, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
+from dashboard.outputs import map_downloads, plotly_chart  # noqa: F401 - pages call them via ui
 
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
@@ -175,10 +177,31 @@ def sync_url(view: View, **values: Any) -> None:
         st.query_params.from_dict(want)
 
 
+def csv_name(view: View, key: str) -> str:
+    """atlas-<page>-<its settings, e.g. the instrument>-<table>-<view date>-v<dataset version>.csv"""
+    settings = [state.encode_value(v) for k, v in view.values.items() if k != "as_of" and v not in (None, "", (), [])]
+    parts = [view.path or "overview", *settings, key, str(view.as_of), f"v{view.info['version']}"]
+    return re.sub(r"[^a-z0-9.,-]+", "-", "-".join(parts).lower()).strip("-")[:180] + ".csv"
+
+
+def human(column: str, headers: dict[str, str] | None = None) -> str:
+    """A CSV column's header as the page shows it ("link:Source|open ↗" gives Source; source_url gives Source)."""
+    head = (headers or {}).get(column) or {"source_url": "Source", "evidence_url": "Evidence (copy read)"}.get(column)
+    if head:
+        return head[5:].partition("|")[0] if head.startswith("link:") else head
+    return column.replace("_", " ").capitalize()
+
+
 def cite(
-    view: View, what: str, df: pd.DataFrame | None = None, sources: list[str] | None = None, key: str = "main"
+    view: View,
+    what: str,
+    df: pd.DataFrame | None = None,
+    sources: list[str] | None = None,
+    key: str = "main",
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown."""
+    """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown, with the headers
+    the page shows and a file name that says which view, which date and which dataset version it is."""
     cols = st.columns([3, 1])
     # Lazy: the link and citation (two code blocks, whose highlighter is one of the heaviest parts of Streamlit's
     # frontend) are computed and sent only while the reader has this open.
@@ -204,8 +227,8 @@ def cite(
         # exports.csv_bytes: formula-like cells are quoted (a CSV opened in a spreadsheet must not run them).
         cols[1].download_button(
             ":material/download: CSV of this table",
-            lambda: exports.csv_bytes(df),
-            file_name=f"atlas-{view.path or 'overview'}-{key}-{view.as_of}.csv".lower(),
+            lambda: exports.csv_bytes(df.rename(columns={c: human(c, headers) for c in df.columns})),
+            file_name=csv_name(view, key),
             mime="text/csv",
             key=f"csv-{key}",
             on_click="ignore",
@@ -270,7 +293,12 @@ def show(view: View, t: Any, csv: bool = True) -> None:
     """Draw a views.Table: the capped grid, then its citation and CSV when it has one."""
     table(t.frame, t.noun, t.hint, csv=csv and t.cite is not None, column_config=column_config(t.columns))
     if t.cite is not None and csv:
-        cite(view, t.cite, t.frame, list(t.sources), key=t.key)
+        cite_table(view, t)
+
+
+def cite_table(view: View, t: Any) -> None:
+    """The citation and CSV of a views.Table, with its headers (where the grid itself is drawn elsewhere or not)."""
+    cite(view, t.cite, t.frame, list(t.sources), key=t.key, headers=t.columns)
 
 
 def link_config(label: str = "Source") -> st.column_config.LinkColumn:
@@ -279,58 +307,3 @@ def link_config(label: str = "Source") -> st.column_config.LinkColumn:
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/search_off:")
-
-
-def map_downloads(view: View, selection: str, key: str = "map") -> None:
-    """ "Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
-    (dashboard/mapexport.py, memoised), named for what it shows: atlas-cets-225-2026-12-01-v2026.12.01.png."""
-    from dashboard.views import mapexport
-
-    rel, as_of, version = view.rel, view.as_of, str(view.info["version"])
-    url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
-    row = st.container(horizontal=True)  # one row of buttons, wrapping on a narrow screen
-    for label, make, ext, mime, tip in (
-        (
-            ":material/image: Map as PNG",
-            mapexport.png,
-            "png",
-            "image/png",
-            "A picture of this map with its title, legend, date and source, for slides and articles",
-        ),
-        (
-            ":material/polyline: Map as SVG",
-            mapexport.svg,
-            "svg",
-            "image/svg+xml",
-            "The same map as a vector drawing (every word is text), for print and editing",
-        ),
-        (
-            ":material/animation: Time-lapse as GIF",
-            mapexport.gif,
-            "gif",
-            "image/gif",
-            "An animation of this map from the first act to the view date, one frame per change",
-        ),
-    ):
-        row.download_button(
-            label,
-            lambda make=make: make(rel, selection, as_of, url),
-            file_name=mapexport.file_name(selection, as_of, version, ext),
-            mime=mime,
-            key=f"{key}-{ext}",
-            help=tip,
-            on_click="ignore",
-        )
-
-
-def plotly_chart(view: View, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
-    """st.plotly_chart with the chart's own picture (modebar camera) carrying its title, the view date and the
-    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
-    from dashboard import charts
-
-    values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
-    name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
-    fig, config = charts.export_ready(
-        fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
-    )
-    where.plotly_chart(fig, key=key, config=config)

@@ -61,7 +61,7 @@ def world_map() -> None:
         with box:
             st.caption(mv.count_line)
             ui.show(view, mv.table, csv=False)
-    ui.cite(view, mv.table.cite, mv.table.frame, list(mv.table.sources), key="map")
+    ui.cite_table(view, mv.table)
     ui.sync_url(view, instrument=choice)
 
 

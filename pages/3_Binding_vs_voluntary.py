@@ -29,7 +29,7 @@ bv = binding.binding_view(rel, as_of, bloc, region)
 c = st.columns(2)
 ui.plotly_chart(view, bv.over_time, "over-time", where=c[0])
 ui.plotly_chart(view, bv.by_kind, "by-kind", where=c[1])
-ui.cite(view, bv.instruments.cite, bv.instruments.frame, list(bv.instruments.sources), key=bv.instruments.key)
+ui.cite_table(view, bv.instruments)
 
 st.subheader("Per country: binding and voluntary commitments")
 st.caption(bv.country_line)
@@ -47,5 +47,5 @@ if bv.companies is None:
 else:
     st.caption("Filtered by the company's headquarters country.")
     ui.plotly_chart(view, bv.companies_figure, "companies")
-    ui.cite(view, bv.companies.cite, bv.companies.frame, list(bv.companies.sources), key=bv.companies.key)
+    ui.cite_table(view, bv.companies)
 ui.sync_url(view, bloc=bloc, region=region)

@@ -258,3 +258,31 @@ def test_a_query_over_streamlits_field_limit_is_trimmed_and_marked():
     assert parsed.notice.startswith("The link had more parameters than the Atlas reads; the extra ones were ignored.")
     assert "GBR" not in parsed.notice and "eu-ai-act" not in parsed.notice
     assert not state.parse(SPEC, {"instrument": ["eu-ai-act"]}).trimmed
+
+
+@pytest.mark.unit
+def test_csv_names_and_headers_say_which_view_date_and_version():
+    """Issue 12: a CSV's file name carries the view (its instrument or country), the view date and the dataset
+    version, and its columns carry the headers the page shows."""
+    from datetime import date
+
+    from dashboard import ui
+
+    view = ui.View(
+        None,
+        {"version": "2026.12.01", "as_of": date(2026, 12, 1)},
+        "World_map",
+        "World map",
+        {"instrument": "cets-225", "as_of": date(2025, 6, 1)},
+    )
+    assert ui.csv_name(view, "map") == "world-map-cets-225-map-2025-06-01-v2026.12.01.csv"
+    over = ui.View(None, {"version": "x/../y"}, "", "AI Governance Atlas", {"as_of": date(2025, 6, 1)})
+    assert ui.csv_name(over, "events") == "overview-events-2025-06-01-vx-..-y.csv"
+    headers = {"name": "State or organisation", "source_url": "link:Source|open ↗", "view": "link:View"}
+    assert [ui.human(c, headers) for c in ("name", "source_url", "view", "date_precision", "evidence_url")] == [
+        "State or organisation",
+        "Source",
+        "View",
+        "Date precision",
+        "Evidence (copy read)",
+    ]
