@@ -180,7 +180,7 @@ def sync_url(view: View, **values: Any) -> None:
 def csv_name(view: View, key: str) -> str:
     """atlas-<page>-<its settings, e.g. the instrument>-<table>-<view date>-v<dataset version>.csv"""
     settings = [state.encode_value(v) for k, v in view.values.items() if k != "as_of" and v not in (None, "", (), [])]
-    parts = [view.path or "overview", *settings, key, str(view.as_of), f"v{view.info['version']}"]
+    parts = ["atlas", view.path or "overview", *settings, key, str(view.as_of), f"v{view.info['version']}"]
     return re.sub(r"[^a-z0-9.,-]+", "-", "-".join(parts).lower()).strip("-")[:180] + ".csv"
 
 

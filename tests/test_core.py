@@ -275,9 +275,9 @@ def test_csv_names_and_headers_say_which_view_date_and_version():
         "World map",
         {"instrument": "cets-225", "as_of": date(2025, 6, 1)},
     )
-    assert ui.csv_name(view, "map") == "world-map-cets-225-map-2025-06-01-v2026.12.01.csv"
+    assert ui.csv_name(view, "map") == "atlas-world-map-cets-225-map-2025-06-01-v2026.12.01.csv"
     over = ui.View(None, {"version": "x/../y"}, "", "AI Governance Atlas", {"as_of": date(2025, 6, 1)})
-    assert ui.csv_name(over, "events") == "overview-events-2025-06-01-vx-..-y.csv"
+    assert ui.csv_name(over, "events") == "atlas-overview-events-2025-06-01-vx-..-y.csv"
     headers = {"name": "State or organisation", "source_url": "link:Source|open ↗", "view": "link:View"}
     assert [ui.human(c, headers) for c in ("name", "source_url", "view", "date_precision", "evidence_url")] == [
         "State or organisation",
