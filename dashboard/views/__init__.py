@@ -29,3 +29,28 @@ class Table:
 
 
 SOURCE = {"source_url": "link:Source"}
+
+
+def sourced(
+    rows: pd.DataFrame,
+    columns: list[str],
+    headers: dict[str, str],
+    noun: str,
+    cite: str,
+    key: str,
+    extra_sources: tuple = (),
+) -> Table | None:
+    """`columns` of `rows` as shown (verified in words, links checked), cited with the rows' sources; None when
+    there are no rows (the page then says so in a sentence)."""
+    from dashboard import fmt, lookups
+
+    if not len(rows):
+        return None
+    return Table(
+        fmt.verified_col(rows[columns]),
+        {**SOURCE, **headers},
+        noun,
+        cite,
+        (*extra_sources, *lookups.urls(rows["source_url"])),
+        key,
+    )

@@ -9,7 +9,7 @@ from dashboard import charts, facts, fmt, lookups, queries
 from dashboard.cache import memo
 from dashboard.config import BLOC_LABELS, MAX_TABLE_ROWS, STATUS_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, sourced
 from dashboard.views.mapview import map_deck
 
 MAX_COMPANY_LINKS = 12  # the rest in a table: hundreds of page links cost ~0.5 ms each on every run
@@ -77,18 +77,14 @@ def country_view(rel: Release, pid: str, as_of: date) -> CountryView:
             tuple(lookups.urls(have["source_url"])),
             "country",
         ),
-        acts=Table(
-            fmt.verified_col(
-                hist[["action_date", "instrument", "action", "date_precision", "verified", "source_url", "note"]]
-            ),
-            {**SOURCE, "action_date": "Date"},
+        acts=sourced(
+            hist,
+            ["action_date", "instrument", "action", "date_precision", "verified", "source_url", "note"],
+            {"action_date": "Date"},
             "acts",
             f"Recorded acts of {p['name']}",
-            tuple(lookups.urls(hist["source_url"])),
             "acts",
-        )
-        if len(hist)
-        else None,
+        ),
         empty_acts=f"No recorded act by {fmt.esc(p['name'])} on or before {as_of:%d %B %Y}.",
         company_links=tuple(
             zip(comp["name"].head(MAX_COMPANY_LINKS), comp["company_id"].head(MAX_COMPANY_LINKS), strict=True)
@@ -191,29 +187,14 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
             f"before {as_of:%d %B %Y}." + (" " + fmt.esc(note) if note else "")
         ),
         issuer_only=bool(len(rows)) and not len(hist),
-        stances=Table(
-            fmt.verified_col(
-                st_rows[
-                    [
-                        "company",
-                        "stance",
-                        "stance_date",
-                        "date_precision",
-                        "quote",
-                        "quote_by",
-                        "verified",
-                        "source_url",
-                    ]
-                ]
-            ),
-            {**SOURCE, "stance_date": "Date"},
+        stances=sourced(
+            st_rows,
+            ["company", "stance", "stance_date", "date_precision", "quote", "quote_by", "verified", "source_url"],
+            {"stance_date": "Date"},
             "stances",
             f"Company stances on {i['short_name']}",
-            tuple(lookups.urls(st_rows["source_url"])),
             "stances",
-        )
-        if len(st_rows)
-        else None,
+        ),
         scheduled=Table(sched.assign(kind="scheduled: " + sched["kind"]), EVENT_HEADERS, "scheduled events")
         if len(soon)
         else None,
@@ -222,16 +203,14 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
         timeline=charts.events_timeline(ev.head(MAX_TABLE_ROWS), as_of, soon.head(MAX_TABLE_ROWS))
         if len(ev) or len(soon)
         else None,
-        events=Table(
-            fmt.verified_col(ev[list(EVENT_HEADERS)]),
+        events=sourced(
+            ev,
+            list(EVENT_HEADERS),
             EVENT_HEADERS,
             "events (latest first; the chart shows the same ones)",
             f"Timeline of {i['short_name']}",
-            tuple(lookups.urls(ev["source_url"])),
             "timeline",
-        )
-        if len(ev)
-        else None,
+        ),
     )
 
 
@@ -272,30 +251,24 @@ def company_view(rel: Release, cid: str, as_of: date) -> CompanyView:
             + (f" · {fmt.esc(c['note'])}" if isinstance(c["note"], str) else "")
         ),
         website=fmt.safe_url(c["website"]),
-        stances=Table(
-            fmt.verified_col(
-                mine[
-                    [
-                        "instrument",
-                        "stance",
-                        "stance_date",
-                        "date_precision",
-                        "quote",
-                        "quote_by",
-                        "verified",
-                        "source_url",
-                        "note",
-                    ]
-                ]
-            ),
-            {**SOURCE, "stance_date": "Date", "quote": "Quote (reason given)", "quote_by": "Said by"},
+        stances=sourced(
+            mine,
+            [
+                "instrument",
+                "stance",
+                "stance_date",
+                "date_precision",
+                "quote",
+                "quote_by",
+                "verified",
+                "source_url",
+                "note",
+            ],
+            {"stance_date": "Date", "quote": "Quote (reason given)", "quote_by": "Said by"},
             "stances",
             f"Stances of {c['name']}",
-            tuple(lookups.urls(mine["source_url"])),
             "stances",
-        )
-        if len(mine)
-        else None,
+        ),
         empty_stances=f"No stance by {fmt.esc(c['name'])} recorded on or before {as_of:%d %B %Y}.",
         hq=hq,
         hq_name=str(c["hq_name"]) if hq else None,
