@@ -75,3 +75,19 @@ def test_absent_companies_are_not_counted_as_declined():
     assert set(table["stance"]) == {"declined"}
     # Exactly the companies that said no; Apple, Anthropic, TikTok and X were only absent from the launch list.
     assert set(table["company"]) == {"Meta", "Mistral AI"} and len(exp["declined"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("instrument", "value", "helptext"),
+    [
+        ("eu-ai-act", "In force", "In force since 01 Aug 2024"),
+        ("us-eo-14110", "Revoked", "Revoked on 20 Jan 2025"),
+        ("ny-raise-act", "Scheduled", "Adopted 19 Dec 2025; in force from 01 Jan 2027"),
+    ],
+)
+def test_instrument_headline_says_its_life_in_a_word(instrument, value, helptext):
+    """The headline metric is one or two words (a long value is cut off on screen); the sentence is its help."""
+    at = run_page("pages/6_Instrument.py", {"instrument": instrument})
+    life = next(m for m in at.metric if m.label.startswith("On "))
+    assert (life.value, life.proto.help) == (value, helptext)
+    assert {m.value for m in at.metric} & {"Binding", "Voluntary"}

@@ -12,6 +12,20 @@ from dashboard.db import Release
 from dashboard.views import SOURCE, Table, sourced
 from dashboard.views.mapview import map_deck
 
+# An instrument's life in a word or two, for its headline metric (the full sentence is the metric's help).
+LIFE_WORDS = {
+    "in_force": "In force",
+    "adopted": "Adopted",
+    "scheduled": "Scheduled",
+    "pending": "Bill pending",
+    "not_in_force": "Not in force",
+    "vetoed": "Vetoed",
+    "revoked": "Revoked",
+    "repealed": "Repealed",
+    "superseded": "Superseded",
+    "expired": "Expired",
+    "not_yet": "Not yet",
+}
 MAX_COMPANY_LINKS = 12  # the rest in a table: hundreds of page links cost ~0.5 ms each on every run
 RECORD_HEADERS = {
     "instrument": "Instrument",
@@ -161,10 +175,19 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
         name=str(i["name"]),
         short_name=str(i["short_name"]),
         metrics=(
-            ("Nature", "Legally binding" if i["legally_binding"] else "Voluntary", None),
+            # One or two words per metric, the rest in its help: a long value is cut off ("Legally bin…").
+            (
+                "Nature",
+                "Binding" if i["legally_binding"] else "Voluntary",
+                "Legally binding: creates obligations when in force" if i["legally_binding"] else "Not legally binding",
+            ),
             ("Kind", str(i["kind"]).replace("_", " ").capitalize(), None),
             ("Adopted", fmt.date_text(i["adopted_on"]), None),
-            (f"On {as_of:%d %b %Y}", lf["life_text"].split(";")[0].capitalize(), lf["life_text"]),
+            (
+                f"On {as_of:%d %b %Y}",
+                LIFE_WORDS.get(lf["life"], lf["life"]),
+                lf["life_text"][:1].upper() + lf["life_text"][1:],
+            ),
         ),
         summary=i["summary"] if isinstance(i["summary"], str) else None,
         facts="\n".join(f for f in facts_lines if f),
