@@ -22,15 +22,10 @@ from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import SHARED_LINK, log, summary
+from tests.browser_utils import CHROMIUM_ARGS
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+# The same Chromium flags as the browser tests (tests/browser_utils.py; bench may import tests, never the reverse).
+ARGS = CHROMIUM_ARGS
 DECK = '[data-testid="stDeckGlJsonChart"] canvas'
 PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DATAFRAME = '[data-testid="stDataFrame"]'

@@ -26,8 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# Streamlit's own frontend asks Google Fonts for its Material icon font; that is Streamlit, not the Atlas.
-STREAMLIT_OWN = ("https://fonts.gstatic.com/",)
+# No outside request is excused: the tab icon used to come from Google's font server (page_icon=":material/…");
+# the Atlas now ships its own (dashboard/assets/favicon.png), so every blocked request counts as foreign.
+STREAMLIT_OWN: tuple[str, ...] = ()
 PAGE_TIMEOUT_MS = 90_000
 
 

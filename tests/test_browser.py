@@ -308,7 +308,7 @@ def test_map_offline_draws_countries_from_static_geojson(browser, atlas):
     assert counts["black"] < 0.02 * area, f"map canvas is largely black: {counts} ({png})"
 
     assert geo and all(s == 200 for s in geo), f"world_110m.geojson responses: {geo}"
-    assert net.foreign == [], f"blocked non-local requests (besides Streamlit's icon font): {net.blocked}"
+    assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
     blob = b"".join(frames)
     assert b"GeoJsonLayer" in blob and b"world_110m.geojson" in blob, "the deck spec never came over the websocket"
     assert b'"coordinates"' not in blob, "GeoJSON geometry was sent over the websocket instead of by URL"
