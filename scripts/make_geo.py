@@ -75,14 +75,15 @@ def main(path_110m: str, path_50m: str) -> None:
         geom = _geometry(g, arcs)
         if geom is None or not g.get("id") or g["id"] == "ATA":  # Antarctica: no participant, a third of the map
             continue
-        # The tooltip template is shared with the marker layer, which carries each status and date; a shape only
-        # knows its name, so it points to the click (country profile) and the marker.
+        # The tooltip template ("{n}\n{s}{d}", dashboard/maps.py) is shared with the marker layer, which carries each
+        # status and date; a shape only knows its name, so it points to the click (country profile) and the marker.
+        # The keys must be the markers' one-letter keys: a key missing here is shown as a literal "{n}".
         props = {
             "iso3": g["id"],
             "i": len(features),
-            "name": _name(g["id"]),
-            "status_label": "Click for the country profile",
-            "date_label": "",
+            "n": _name(g["id"]),
+            "s": "Click or tap for the country profile",
+            "d": "",
         }
         features.append({"type": "Feature", "properties": props, "geometry": geom})
     OUT.mkdir(parents=True, exist_ok=True)
