@@ -241,7 +241,11 @@ def hover_signatory(page, candidates: list[str]) -> tuple[float, float, str, str
                 continue
             return x, y, iso, tooltip_text(page) or ""
         tried.append((iso, seen[0]))
-    raise AssertionError(f"no 'Signed' tooltip on any signatory marker; tried (iso3, tooltip): {tried}")
+    shot(page, "hover-miss")  # what the map looked like when every marker was missed
+    raise AssertionError(
+        f"no 'Signed' tooltip on any signatory marker; canvas {canvas.bounding_box()}, viewport "
+        f"{page.viewport_size}; tried (iso3, tooltip): {tried}"
+    )
 
 
 def pick_option(page, widget_testid: str, label: str, option: str, tries: int = 3) -> None:
