@@ -21,6 +21,13 @@ MAX_VALUE_LEN = 200
 MAX_LIST = 60
 # Set by dashboard.guards when Streamlit would have dropped the whole query (over 1,000 fields): not a parameter.
 TRIMMED_PARAM = "_atlas_trimmed"
+# Every page's setting names (the pages' specs; tests/test_tampered_urls.py checks the list). On a page, another page's
+# setting is not a stranger to warn about: Streamlit's st.switch_page writes the target's settings into the address
+# bar while the old page is still shown, which leaves a history entry "old page + new page's settings" (see
+# dashboard/ui.py `page`).
+ATLAS_PARAMS = frozenset(
+    {"as_of", "instrument", "whatif", "bloc", "region", "instruments", "stance", "hq", "country", "company", "present"}
+)
 TRIMMED_NOTICE = "The link had more parameters than the Atlas reads; the extra ones were ignored."
 
 

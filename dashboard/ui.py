@@ -117,15 +117,33 @@ def page(
     params = [state.Param("as_of", info["as_of"], kind="date", lo=MIN_DATE, hi=info["as_of"])]
     if spec:
         params += spec(rel, info)
-    parsed = state.parse(params, _query())
-    if st.session_state.get("_atlas_page") != path:
-        # First run of this page in this session: the URL is the source of truth; afterwards the widgets are.
+    own = {p.name for p in params}
+    query = _query()
+    foreign = {k for k in query if k in state.ATLAS_PARAMS and k not in own}
+    parsed = state.parse(params, {k: v for k, v in query.items() if k not in foreign})
+    if foreign and path in st.session_state.get("_atlas_views", {}):
+        # Back onto the entry st.switch_page left behind (this page with the next page's settings): the view this
+        # page last showed in this session, with whatever of its own settings the entry names.
+        parsed.values = {**st.session_state["_atlas_views"][path], **{k: parsed.values[k] for k in own if k in query}}
+    # The view the address bar names, every default made explicit. The URL is the source of truth on this page's
+    # first run in the session, and whenever it names another view than the one our last run left there: that is the
+    # browser's Back or Forward (Streamlit reruns the page with that entry's query). Otherwise the widgets are.
+    url_view = state.encode(parsed.values)
+    left = st.session_state.get("_atlas_url")
+    moved = left is not None and left[0] == path and left[1] != url_view
+    if st.session_state.get("_atlas_page") != path or moved:
         for p in params:
             st.session_state[p.name] = list(parsed.values[p.name]) if p.kind == "multi" else parsed.values[p.name]
         st.session_state["_atlas_page"] = path
         st.session_state["_atlas_reset"] = list(parsed.reset)
         st.session_state["_atlas_unknown"] = parsed.unknown
         st.session_state["_atlas_trimmed"] = parsed.trimmed
+    st.session_state["_atlas_url"] = (path, url_view)
+    # sync_url rewrites a link with an invalid, unknown or extra parameter to its clean spelling, and a link with no
+    # date (a bare page address) to every setting: the dataset's date moves with each release, the defaults do not.
+    st.session_state["_atlas_url_dirty"] = bool(
+        parsed.reset or parsed.unknown or parsed.trimmed or foreign or "as_of" not in query
+    )
     view = View(rel, info, path, title, dict(parsed.values))
     if not sidebar_last:
         sidebar(view)
@@ -169,12 +187,17 @@ def _as_of_badge(view: View) -> None:
 
 
 def sync_url(view: View, **values: Any) -> None:
-    """Write the page's settings into the browser's URL (only when they changed: no extra reruns)."""
+    """Write the page's settings into the browser's URL, only when the address bar does not already name this view.
+
+    Each write is a new browser history entry (Streamlit pushes it), so a URL that differs only in spelling, e.g. a
+    sidebar link's `?as_of=…` that leaves the page's defaults out, is left as it is: one view, one Back step."""
     view.values.update(values)
     want = state.encode(view.values)
-    have = {k: v[0] if len(v) == 1 else v for k, v in _query().items()}
-    if want != have:
+    if st.session_state.get("_atlas_url") != (view.path, want) or st.session_state.get("_atlas_url_dirty"):
         st.query_params.from_dict(want)
+        st.session_state["_atlas_url"] = (view.path, want)
+        st.session_state["_atlas_url_dirty"] = False
+    st.session_state.setdefault("_atlas_views", {})[view.path] = dict(view.values)
 
 
 def csv_name(view: View, key: str) -> str:
