@@ -14,6 +14,8 @@ def map_downloads(view: Any, selection: str, key: str = "map") -> None:
     (dashboard/mapexport.py, memoised), named for what it shows: atlas-cets-225-2026-12-01-v2026.12.01.png."""
     from dashboard.views import mapexport
 
+    if getattr(view, "mode", "page") == "embed":  # an embed is the map and its credit line only
+        return
     rel, as_of, version = view.rel, view.as_of, str(view.info["version"])
     url = view.url(instrument=selection)  # the source line names the view; read now, in the session's own run
     row = st.container(horizontal=True)  # one row of buttons, wrapping on a narrow screen
@@ -56,9 +58,18 @@ def plotly_chart(view: Any, fig: Any, key: str, title: str | None = None, where:
     source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
     from dashboard import charts
 
+    mode = getattr(view, "mode", "page")
+    if mode == "embed":  # an embed shows the view's first chart alone (dashboard/modes.py)
+        view._charts += 1
+        if view._charts > 1:
+            return
     values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
     name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
     fig, config = charts.export_ready(
         fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
     )
+    if mode == "present":
+        from dashboard.largetype import large_type
+
+        fig = large_type(fig)
     where.plotly_chart(fig, key=key, config=config)

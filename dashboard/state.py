@@ -159,3 +159,12 @@ _page_suffixes: list[str] = []
 def register_page_paths(paths: list[str]) -> None:
     """Page url paths, so view_url can strip the current page from the browser's URL to find the app's root."""
     _page_suffixes[:] = sorted(set(paths), key=len, reverse=True)
+
+
+def shift_years(d: date, years: int, lo: date, hi: date) -> date:
+    """The same day `years` later (earlier when negative), kept within [lo, hi]; 29 February becomes the 28th."""
+    try:
+        moved = d.replace(year=d.year + years)
+    except ValueError:
+        moved = d.replace(year=d.year + years, day=28)
+    return min(max(moved, lo), hi)

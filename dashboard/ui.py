@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, guards, queries, searchbox, state
+from dashboard import datebox, exports, guards, modes, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
@@ -38,7 +38,10 @@ class View:
     title: str
     values: dict[str, Any]
     sources: list[str] = field(default_factory=list)
+    mode: str = "page"  # page | present | embed (dashboard/modes.py)
     _slot: Any = None
+    _charts: int = 0  # Plotly charts drawn so far in this run (an embed shows the first)
+    _cited: bool = False  # a citation drawn in this run (the first gets "Embed this")
 
     @property
     def as_of(self) -> date:
@@ -114,7 +117,7 @@ def page(
         )
         st.caption(f"Reason, for the maintainers: {esc(exc)}")
         st.stop()
-    params = [state.Param("as_of", info["as_of"], kind="date", lo=MIN_DATE, hi=info["as_of"])]
+    params = [state.Param("as_of", info["as_of"], kind="date", lo=MIN_DATE, hi=info["as_of"]), modes.PRESENT]
     if spec:
         params += spec(rel, info)
     own = {p.name for p in params}
@@ -145,17 +148,26 @@ def page(
         parsed.reset or parsed.unknown or parsed.trimmed or foreign or "as_of" not in query
     )
     view = View(rel, info, path, title, dict(parsed.values))
+    view.values["present"] = st.session_state.get("present", "")
+    view.mode = modes.mode_of(view.values)
+    modes.style(view.mode)
     if not sidebar_last:
         sidebar(view)
+    if view.mode == "present":
+        modes.present_bar(view, MIN_DATE)  # the title, the date and its steps on one line
+    elif view.mode == "page":  # an embed names its view in its credit line (modes.embed_footer)
+        st.title(title)
     view.values["as_of"] = st.session_state["as_of"]
-    st.title(title)
-    _as_of_badge(view)
+    if view.mode == "page":
+        _as_of_badge(view)
     view._slot = st.empty()
     view._show_notice()
     return view
 
 
 def sidebar(view: View) -> None:
+    if view.mode != "page":  # a presentation and an embed have no sidebar (modes.py)
+        return
     with st.sidebar:
         st.markdown(f"### {ATLAS_NAME}")
         searchbox.search_box(view, "sidebar", "Search")
@@ -163,16 +175,9 @@ def sidebar(view: View) -> None:
         for script, _, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=carry)
         st.divider()
-        st.date_input(
-            "View the data as of",
-            key="as_of",
-            min_value=MIN_DATE,
-            max_value=view.info["as_of"],
-            format="YYYY-MM-DD",
-            help="Maps, counts and charts are recomputed as they stood on this day. "
-            "Defaults to the dataset's as-of date.",
-        )
+        datebox.date_controls(view, MIN_DATE)
         st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
+        modes.present_button()
 
 
 def _as_of_badge(view: View) -> None:
@@ -187,7 +192,8 @@ def _as_of_badge(view: View) -> None:
 
 
 def sync_url(view: View, **values: Any) -> None:
-    """Write the page's settings into the browser's URL, only when the address bar does not already name this view.
+    """Write the page's settings into the browser's URL, only when the address bar does not already name this view;
+    then, in an embed, the credit line (this is every page's last call).
 
     Each write is a new browser history entry (Streamlit pushes it), so a URL that differs only in spelling, e.g. a
     sidebar link's `?as_of=…` that leaves the page's defaults out, is left as it is: one view, one Back step."""
@@ -198,6 +204,7 @@ def sync_url(view: View, **values: Any) -> None:
         st.session_state["_atlas_url"] = (view.path, want)
         st.session_state["_atlas_url_dirty"] = False
     st.session_state.setdefault("_atlas_views", {})[view.path] = dict(view.values)
+    modes.embed_footer(view)
 
 
 def csv_name(view: View, key: str) -> str:
@@ -224,8 +231,14 @@ def cite(
     headers: dict[str, str] | None = None,
 ) -> None:
     """'Cite this view' (citation + link with every setting) and a CSV of exactly what is shown, with the headers
-    the page shows and a file name that says which view, which date and which dataset version it is."""
-    cols = st.columns([3, 1])
+    the page shows and a file name that says which view, which date and which dataset version it is. The first
+    citation of a view has "Embed this" beside it. None of it is drawn in an embed."""
+    if not modes.drawn(view):
+        return
+    first, view._cited = not view._cited, True
+    cols = st.columns([3, 3, 2] if first else [3, 1])
+    if first:
+        modes.embed_box(view, what, cols[1])
     # Lazy: the link and citation (two code blocks, whose highlighter is one of the heaviest parts of Streamlit's
     # frontend) are computed and sent only while the reader has this open.
     box = cols[0].expander(":material/format_quote: Cite this view · copy link", key=f"cite-{key}", on_change="rerun")
@@ -248,7 +261,7 @@ def cite(
     if df is not None:
         # Deferred: the CSV is made only when the reader clicks (saves a to_csv on every rerun).
         # exports.csv_bytes: formula-like cells are quoted (a CSV opened in a spreadsheet must not run them).
-        cols[1].download_button(
+        cols[-1].download_button(
             ":material/download: CSV of this table",
             lambda: exports.csv_bytes(df.rename(columns={c: human(c, headers) for c in df.columns})),
             file_name=csv_name(view, key),
@@ -271,6 +284,14 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
     # as they are. The build refuses such text, so this only touches a reviewed exception; the frame is not copied
     # when nothing needs it.
     st.dataframe(exports.neutralise_frame(df), hide_index=True, **kwargs)
+
+
+def world_map_chart(view: View, deck: Any, key: str = "map") -> None:
+    """The map, 520 px high on the page; lower in an 800×600 embed and on a 1280×720 projector, so that the legend
+    and the credit line stay in view. A click on a country or marker opens its profile."""
+    height = {"embed": 400, "present": 440}.get(view.mode, 520)
+    selected = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height)
+    open_picked_country(selected, view.as_of)
 
 
 def open_picked_country(selected: Any, as_of: date) -> None:

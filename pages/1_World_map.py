@@ -33,8 +33,7 @@ def world_map() -> None:
     if choice not in labels:
         choice = st.session_state["instrument"] = options[0]
     mv = mapview.map_view(rel, choice, as_of)
-    selected = st.pydeck_chart(mv.deck, on_select="rerun", selection_mode="single-object", key="map", height=520)
-    ui.open_picked_country(selected, as_of)
+    ui.world_map_chart(view, mv.deck)  # a click on a country opens its profile
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:

@@ -549,14 +549,14 @@ def _canonical(values: dict[str, Any]) -> dict[str, str]:
         elif isinstance(v, list):
             if v:
                 out[k] = ",".join(sorted(v))
-        else:
+        elif v != "":
             out[k] = v
     return out
 
 
 def expected_values(case: Case) -> dict[str, Any]:
     _title, spec = PAGES[case.page]
-    vals = {"as_of": DATASET_AS_OF, **{k: d for k, (_kind, d) in spec.items()}}
+    vals = {"as_of": DATASET_AS_OF, "present": "", **{k: d for k, (_kind, d) in spec.items()}}
     vals.update(case.expect)
     return vals
 
@@ -674,8 +674,12 @@ SPECS: dict[str, list[state.Param]] = {
 
 
 def full_spec(page: str) -> list[state.Param]:
-    """as_of (every page: ui.page adds it) and the page's own parameters."""
-    return [state.Param("as_of", DATASET_AS_OF, kind="date", lo=MIN_DATE, hi=DATASET_AS_OF), *SPECS[page]]
+    """as_of and present (every page: ui.page adds them) and the page's own parameters."""
+    return [
+        state.Param("as_of", DATASET_AS_OF, kind="date", lo=MIN_DATE, hi=DATASET_AS_OF),
+        state.Param("present", "", choices=lambda: {"1"}),
+        *SPECS[page],
+    ]
 
 
 def raw_query(case: Case) -> dict[str, list[str]]:
@@ -789,7 +793,7 @@ def test_stand_in_specs_are_the_pages_specs(fixture_db, monkeypatch):
         mine = full_spec(page)
         shape = [(p.name, p.kind, p.default, p.lo, p.hi) for p in spec]
         assert shape == [(p.name, p.kind, p.default, p.lo, p.hi) for p in mine], page
-        assert [p.name for p in spec] == ["as_of", *PAGES[page][1]], page
+        assert [p.name for p in spec] == ["as_of", "present", *PAGES[page][1]], page
         for case in (c for c in CASES if c.page == page):
             q = raw_query(case)
             assert parse_outcome(state.parse(spec, q)) == parse_outcome(state.parse(mine, q)), case.id
