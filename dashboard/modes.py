@@ -121,8 +121,8 @@ def embed_footer(view: Any) -> None:
     link = f" · [Open in the Atlas ↗]({url})" if url else ""
     with st.container(key="atlas-embed-foot"):
         st.markdown(
-            f"**{esc(view.title)}**, {view.as_of:%d %b %Y} · Source: {ATLAS_NAME}, dataset {esc(view.info['version'])} "
-            f"(every dot's source is in the Atlas){link}"
+            f"**{esc(view.title)}**, {view.as_of:%d %b %Y} · Source: {ATLAS_NAME}, dataset {esc(view.info['version'])}"
+            f"{link}"
         )
 
 

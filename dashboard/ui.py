@@ -289,7 +289,7 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
 def world_map_chart(view: View, deck: Any, key: str = "map") -> None:
     """The map, 520 px high on the page; lower in an 800×600 embed and on a 1280×720 projector, so that the legend
     and the credit line stay in view. A click on a country or marker opens its profile."""
-    height = {"embed": 400, "present": 440}.get(view.mode, 520)
+    height = {"embed": 400, "present": 400}.get(view.mode, 520)
     selected = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height)
     open_picked_country(selected, view.as_of)
 
