@@ -42,6 +42,7 @@ class View:
     _slot: Any = None
     _charts: int = 0  # Plotly charts drawn so far in this run (an embed shows the first)
     _cited: bool = False  # a citation drawn in this run (the first gets "Embed this")
+    _bar: Any = None  # a presentation's bar (modes.present_bar), filled by sidebar()
 
     @property
     def as_of(self) -> date:
@@ -151,11 +152,11 @@ def page(
     view.values["present"] = st.session_state.get("present", "")
     view.mode = modes.mode_of(view.values)
     modes.style(view.mode)
+    if view.mode == "present":  # the title, the date and its steps on one line; like the sidebar, drawn last
+        view._bar = st.container()  # when the page asks (its main element's code then loads first)
     if not sidebar_last:
         sidebar(view)
-    if view.mode == "present":
-        modes.present_bar(view, MIN_DATE)  # the title, the date and its steps on one line
-    elif view.mode == "page":  # an embed names its view in its credit line (modes.embed_footer)
+    if view.mode == "page":  # an embed names its view in its credit line (modes.embed_footer)
         st.title(title)
     view.values["as_of"] = st.session_state["as_of"]
     if view.mode == "page":
@@ -166,6 +167,9 @@ def page(
 
 
 def sidebar(view: View) -> None:
+    if view.mode == "present" and view._bar is not None:
+        with view._bar:
+            modes.present_bar(view, MIN_DATE)
     if view.mode != "page":  # a presentation and an embed have no sidebar (modes.py)
         return
     with st.sidebar:
