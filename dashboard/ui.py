@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, guards, queries, searchbox, state
+from dashboard import device, exports, guards, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
@@ -26,6 +26,9 @@ state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+# The theme follows the reader's system (prefers-color-scheme); Streamlit's own menu switches it, in viewer mode too
+# (.streamlit/config.toml has a light and a dark theme, so the menu offers System / Light / Dark).
+THEME_HINT = ":material/dark_mode: Dark or light: the ⋮ menu at the top right → System, Light or Dark."
 
 
 @dataclass
@@ -155,6 +158,7 @@ def sidebar(view: View) -> None:
             "Defaults to the dataset's as-of date.",
         )
         st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
+        st.caption(THEME_HINT)
 
 
 def _as_of_badge(view: View) -> None:
@@ -250,9 +254,11 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
     st.dataframe(exports.neutralise_frame(df), hide_index=True, **kwargs)
 
 
-def open_picked_country(selected: Any, as_of: date) -> None:
-    """A click on a map's country or marker opens that country's profile, on the same date."""
-    picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
+def open_picked_country(selected: Any, as_of: date, countries_only: bool = False) -> None:
+    """A click on a map's country or marker opens that country's profile, on the same date. `countries_only` (a
+    touch screen): a tap on a marker only shows its tooltip, as a hover does with a mouse."""
+    objects = (selected.selection.objects or {}) if selected else {}
+    picked = [o for layer, objs in objects.items() if not countries_only or layer == "countries" for o in objs]
     if picked:
         pid = picked[0].get("id") or picked[0].get("properties", {}).get("iso3")
         if pid:
@@ -307,3 +313,12 @@ def link_config(label: str = "Source") -> st.column_config.LinkColumn:
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/search_off:")
+
+
+def screen() -> str:
+    """The reader's screen from the User-Agent: "phone", "tablet" or "desktop" (dashboard.device)."""
+    try:
+        agent = st.context.headers.get("User-Agent")
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there are no headers
+        agent = None
+    return device.screen(agent)
