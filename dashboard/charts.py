@@ -11,7 +11,9 @@ from dashboard.cache import memo
 from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
 from dashboard.eif import Progress
 
-FONT = dict(family="sans-serif", size=15, color="#111827")
+# No colour for text, background or grid anywhere here: Streamlit's Plotly theme supplies them from the reader's
+# theme (light or dark), and a hard-coded dark text read as nothing on the dark one. Data colours stay fixed.
+FONT = dict(family="sans-serif", size=15)
 
 
 def plain(text: object) -> str:
@@ -25,12 +27,9 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         font=FONT,
         height=height,
         margin=dict(l=10, r=10, t=60, b=10),
-        plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font_size=14),
     )
-    fig.update_xaxes(gridcolor="#E5E7EB")
-    fig.update_yaxes(gridcolor="#E5E7EB")
     return fig
 
 
@@ -265,7 +264,6 @@ def status_legend(legend: pd.DataFrame) -> go.Figure:
         height=130,
         margin=dict(l=0, r=0, t=0, b=0),
         legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)),
-        plot_bgcolor="white",
         font=FONT,
     )
     fig.update_xaxes(visible=False)
@@ -288,14 +286,14 @@ class _Same:
         return isinstance(other, _Same) and other.fig is self.fig
 
 
-SOURCE_FONT = dict(size=12, color="#4B5563")
+SOURCE_FONT = dict(size=12)
 
 
 @memo(256)
 def _credited(ref: _Same, title: str | None, subtitle: str, source: tuple[str, ...]) -> go.Figure:
     fig = go.Figure(ref.fig)  # a copy: the figure it came from is memoised and shared by every session
     text = plain(title) if title is not None else (fig.layout.title.text or "")
-    fig.update_layout(title=dict(text=text, subtitle=dict(text=plain(subtitle), font=dict(size=13, color="#4B5563"))))
+    fig.update_layout(title=dict(text=text, subtitle=dict(text=plain(subtitle), font=dict(size=13))))
     xa = fig.layout.xaxis
     below = xa.side != "top" and xa.visible is not False  # tick labels (and perhaps a title) under the plot
     shift = (80 if xa.title.text else 36) if below else 8
