@@ -27,13 +27,15 @@ STYLE_URL = f"{STATIC_URL}/map_style.json"
 # Below this polygon area (square degrees at 110m) a country is hard to see or click: it gets a large marker.
 SMALL_AREA = 1.5
 # The first view. At zoom z the world is 512 * 2**z px wide: 0.9 fills a desktop column (~930 px), and on a phone
-# (a ~356 px wide map) it showed only ~150 degrees of longitude. -0.6 draws the world 338 px wide, the whole of it;
-# deck.gl's map controller never lets the world be shorter than the map, so a phone's map is at most 338 px tall
-# (PHONE_MAP_HEIGHT: a taller one is zoomed in again until the world fills its height).
+# (a ~356 px wide map) it showed only ~150 degrees of longitude. -0.6 draws the world 338 px wide, the whole of it.
+# deck.gl's map controller never lets the world be shorter than the map (a taller map is zoomed in again until the
+# world fills its height), and the land runs from 83 N to 56 S: a 250 px map centred on 40 N shows 85 N to 61 S.
 DESKTOP_VIEW = {"latitude": 25, "longitude": 12, "zoom": 0.9, "min_zoom": 0.3}
-PHONE_VIEW = {"latitude": 0, "longitude": 5, "zoom": -0.6, "min_zoom": -0.6}
-PHONE_MAP_HEIGHT = 330
-PHONE_TOOLTIP = {"translate": "-50% 14px", "maxWidth": "70vw"}
+PHONE_VIEW = {"latitude": 40, "longitude": 5, "zoom": -0.6, "min_zoom": -0.6}
+PHONE_MAP_HEIGHT = 250
+# A phone's tooltip sits at the foot of the map, centred (deck.gl's own transform, which puts it at the finger, is
+# set aside): at the finger it ran off the map's edge for eastern markers, and a finger covers what is under it.
+PHONE_TOOLTIP = {"transform": "none", "left": "50%", "top": "auto", "bottom": "6px", "translate": "-50% 0"}
 # A phone's legend wraps into rows this wide (px): narrower than a 390 px screen's map column, at full text size.
 PHONE_LEGEND_WIDTH = 330
 
@@ -177,9 +179,7 @@ def world_map(statuses: pd.DataFrame, phone: bool = False) -> CompactDeck:
         initial_view_state=initial_view(phone),
         map_provider=None,
         map_style=STYLE_URL,
-        # Plain text only (no HTML): values from the data can never become markup here. On a phone the tooltip is
-        # centred under the finger (CSS `translate` adds to deck.gl's own transform): from the finger's right it
-        # ran off the map's right edge.
+        # Plain text only (no HTML): values from the data can never become markup here.
         tooltip={"text": "{n}\n{s}{d}", **({"style": PHONE_TOOLTIP} if phone else {})},
     )
 

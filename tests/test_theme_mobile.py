@@ -176,10 +176,18 @@ def test_phone_map_opens_on_the_whole_world():
     for lon in (-179.0, 179.0):
         x = PHONE_MAP_WIDTH / 2 + (lon - phone.longitude) / 360 * world
         assert 0 <= x <= PHONE_MAP_WIDTH, (lon, x)
-    assert math.isclose(phone.latitude, 0.0, abs_tol=10)
+    # and so are the northernmost and southernmost land (Greenland, Cape Horn), top to bottom
+
+    def y(lat: float) -> float:
+        def merc(la: float) -> float:
+            return (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * world
+
+        return maps.PHONE_MAP_HEIGHT / 2 + merc(lat) - merc(phone.latitude)
+
+    assert 0 <= y(83.5) < y(-56.0) <= maps.PHONE_MAP_HEIGHT, (y(83.5), y(-56.0))
 
 
-def test_phone_map_centres_its_tooltip_under_the_finger():
+def test_phone_map_shows_its_tooltip_at_the_foot_of_the_map():
     statuses = pd.DataFrame(
         {
             "participant_id": ["NOR"],
@@ -196,7 +204,7 @@ def test_phone_map_centres_its_tooltip_under_the_finger():
     )
     phone = maps.world_map(statuses, phone=True)
     desk = maps.world_map(statuses)
-    assert phone._tooltip["style"]["translate"].startswith("-50%")
+    assert phone._tooltip["style"]["transform"] == "none" and phone._tooltip["style"]["left"] == "50%"
     assert "style" not in desk._tooltip
     assert phone._tooltip["text"] == desk._tooltip["text"]
 
