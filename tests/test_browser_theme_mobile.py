@@ -238,8 +238,6 @@ def test_the_menu_switches_to_dark(browser, atlas):
 
 
 def test_phone_sees_the_whole_world_a_wrapped_legend_and_tap(browser, atlas):
-    from dashboard.maps import PHONE_VIEW  # here: the test reads as a failure, not an import error, without it
-
     ctx, net = new_context(browser, **PHONE)
     page = ctx.new_page()
     page.goto(atlas.url + MAP, wait_until="domcontentloaded")
@@ -248,10 +246,17 @@ def test_phone_sees_the_whole_world_a_wrapped_legend_and_tap(browser, atlas):
     assert "Tap a marker for the status and date; tap a country to open its profile" in text, text[-800:]
     assert "Hover a marker" not in text
 
-    # The legend: inside the screen, in rows, at its full size (not shrunk to fit).
-    _, box = legend_svg(page)
+    # The legend of every binding instrument (its most classes): inside the screen, in rows, at its full size.
+    page.goto(atlas.url + "/World_map?instrument=binding", wait_until="domcontentloaded")
+    wait_ready(page)
+    svg, box = legend_svg(page)
+    n = len(ET.fromstring(svg).findall(f"{SVG}g/{SVG}rect"))
+    assert n >= 3, f"expected a legend of at least 3 classes on all binding instruments: {n}"
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"legend box {box} is wider than the 390 px screen"
     assert box["width"] >= 0.95 * box["natural"], f"the legend is shrunk to fit: {box} (its text would be tiny)"
+    shot(page, "phone-legend")
+    page.goto(atlas.url + MAP, wait_until="domcontentloaded")
+    wait_ready(page)
 
     # The map: signatory blue in the Americas (west of the first fifth) and in Japan (east of the last fifth).
     png, _ = wait_map_drawn(page, {"signed": SIGNED, "none": NONE_GREY}, "phone-canvas", least=1000)
@@ -272,6 +277,8 @@ def test_phone_sees_the_whole_world_a_wrapped_legend_and_tap(browser, atlas):
     shot(page, "phone-map")
     assert west > 100, f"no signatory (US, Canada) in the west of the phone's map: {west} blue px ({png})"
     assert east > 5, f"no signatory (Japan) in the east of the phone's map: {east} blue px ({png})"
+
+    from dashboard.maps import PHONE_VIEW  # the phone's first view, to find Japan's marker on screen
 
     # A tap on Japan's marker shows what a hover shows, and stays on the map (deck.gl's tap: pointer events).
     canvas = page.locator(CANVAS).first
