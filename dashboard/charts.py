@@ -11,9 +11,16 @@ from dashboard.cache import memo
 from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
 from dashboard.eif import Progress
 
-# No colour for text, background or grid anywhere here: Streamlit's Plotly theme supplies them from the reader's
-# theme (light or dark), and a hard-coded dark text read as nothing on the dark one. Data colours stay fixed.
-FONT = dict(family="sans-serif", size=15)
+# Every chart is its own light card, on either theme: white paper, dark text, light grid, all set here. Streamlit's
+# Plotly theme colours what a figure leaves unset for the reader's theme (its dark theme: near-white ticks, which
+# read as nothing on white), and the chart's own picture (the modebar camera) must stay light, for print. A dark
+# text on a transparent paper was unreadable on the dark theme. The server cannot follow the theme instead: a switch
+# in the menu does not rerun the script (st.context.theme.type stays stale until the next interaction).
+INK, MUTED, PAPER, GRID = "#111827", "#374151", "#FFFFFF", "#E5E7EB"
+FONT = dict(family="sans-serif", size=15, color=INK)
+AXIS = dict(
+    tickfont=dict(color=MUTED), title_font=dict(color=MUTED), gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID
+)
 
 
 def plain(text: object) -> str:
@@ -27,9 +34,15 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         font=FONT,
         height=height,
         margin=dict(l=10, r=10, t=60, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PAPER,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, font=dict(color=INK)),
         hoverlabel=dict(font_size=14),
     )
+    fig.update_layout(title_font_color=INK)
+    fig.update_xaxes(**AXIS)
+    fig.update_yaxes(**AXIS)
+    fig.update_annotations(font_color=MUTED)  # e.g. the entry-into-force thresholds ("5 needed")
     return fig
 
 
@@ -263,7 +276,9 @@ def status_legend(legend: pd.DataFrame) -> go.Figure:
         showlegend=True,
         height=130,
         margin=dict(l=0, r=0, t=0, b=0),
-        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)),
+        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14, color=INK)),
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PAPER,
         font=FONT,
     )
     fig.update_xaxes(visible=False)
@@ -286,14 +301,14 @@ class _Same:
         return isinstance(other, _Same) and other.fig is self.fig
 
 
-SOURCE_FONT = dict(size=12)
+SOURCE_FONT = dict(size=12, color="#4B5563")
 
 
 @memo(256)
 def _credited(ref: _Same, title: str | None, subtitle: str, source: tuple[str, ...]) -> go.Figure:
     fig = go.Figure(ref.fig)  # a copy: the figure it came from is memoised and shared by every session
     text = plain(title) if title is not None else (fig.layout.title.text or "")
-    fig.update_layout(title=dict(text=text, subtitle=dict(text=plain(subtitle), font=dict(size=13))))
+    fig.update_layout(title=dict(text=text, subtitle=dict(text=plain(subtitle), font=dict(size=13, color="#4B5563"))))
     xa = fig.layout.xaxis
     below = xa.side != "top" and xa.visible is not False  # tick labels (and perhaps a title) under the plot
     shift = (80 if xa.title.text else 36) if below else 8

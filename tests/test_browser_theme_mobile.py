@@ -1,13 +1,14 @@
 """Dark mode and a phone in real headless Chromium (issue 12, items 7 and 8), on the fixture release, offline.
 
 * `color_scheme="dark"`: the page is dark, the map legend's text keeps >= 4.5:1 against what is behind it, the
-  map's sea is dark, the charts' text reads; with light, all of it is light; the ⋮ menu switches the theme.
+  map's sea is dark, every chart text reads against its chart's own light card; with light, all of it is light;
+  the ⋮ menu switches the theme.
 * A 390x844 phone (is_mobile, has_touch, a phone's user agent): the map shows the Americas and Asia at once, the
   legend wraps inside the screen at full size, the page says "Tap", a tap on a marker shows its tooltip (and stays
   on the map), a tap on a country opens its profile.
 
 Screenshots go to ATLAS_SHOTS (/tmp/atlas-shots by default): theme-dark-map, theme-light-map, theme-dark-charts,
-phone-map, phone-tap.
+theme-light-charts, phone-legend, phone-map, phone-tap.
 """
 
 from __future__ import annotations
@@ -195,20 +196,28 @@ def test_page_follows_the_colour_scheme_and_the_legend_stays_readable(browser, a
     ctx.close()
 
 
-def test_charts_text_reads_on_the_dark_theme(browser, atlas):
-    ctx, _ = new_context(browser, color_scheme="dark")
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_charts_text_reads_on_either_theme(browser, atlas, scheme):
+    """Every chart text (titles, ticks, axis titles, legend, the source line) against what is behind it: the
+    chart's own paper where it paints one, else the page."""
+    ctx, _ = new_context(browser, color_scheme=scheme)
     page = ctx.new_page()
     page.goto(atlas.url + "/Binding_vs_voluntary", wait_until="domcontentloaded")
     wait_ready(page)
     wait_page_charts(page, 4, 0)
     bg = app_background(page)
-    fills = page.evaluate("""() => [...document.querySelectorAll(
-        '[data-testid="stPlotlyChart"] :is(.gtitle, .xtick text, .ytick text, .legendtext, .g-xtitle text, .g-ytitle text)')]
-        .map(t => [t.textContent, getComputedStyle(t).fill])""")
-    assert len(fills) > 10, fills
-    worst = min(((t, contrast(rgb(f), bg)) for t, f in fills), key=lambda x: x[1])
-    shot(page, "theme-dark-charts")
-    assert worst[1] >= 4.5, f"chart text {worst[0]!r} has contrast {worst[1]:.2f}:1 on the dark page ({bg})"
+    texts = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg text')]
+        .filter(t => t.textContent.trim())
+        .map(t => [t.textContent, getComputedStyle(t).fill,
+                   getComputedStyle(t.closest('.main-svg').parentElement.querySelector('.main-svg')).backgroundColor])""")
+    assert len(texts) > 10, texts
+
+    def behind(paper: str) -> tuple[int, int, int]:
+        return bg if paper in ("transparent", "rgba(0, 0, 0, 0)") else rgb(paper)
+
+    worst = min(((t, contrast(rgb(f), behind(p))) for t, f, p in texts), key=lambda x: x[1])
+    shot(page, f"theme-{scheme}-charts")
+    assert worst[1] >= 4.5, f"chart text {worst[0]!r} has contrast {worst[1]:.2f}:1 against what is behind it"
     ctx.close()
 
 

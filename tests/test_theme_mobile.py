@@ -112,16 +112,22 @@ def _figures() -> list:
     return [fig, charts.instruments_by_kind(inst), credited, charts.status_legend(legend_frame())]
 
 
-def test_charts_leave_text_background_and_grid_colours_to_the_theme():
-    """Streamlit's Plotly theme colours text, background and grid for the reader's theme; a colour set here wins
-    over it, and the dark text #111827 read as nothing on the dark theme. Data colours stay."""
+def test_charts_are_light_cards_with_dark_text_on_either_theme():
+    """Streamlit's Plotly theme colours whatever a figure leaves unset for the reader's theme: on the dark theme the
+    hard-coded dark text sat on a transparent paper over the dark page, and the chart's own picture (the modebar
+    camera) must stay light for print. So each chart sets its paper and every text colour itself: white paper,
+    and every text at least 7:1 on it (ticks and axis titles too, which Streamlit's light theme greys to 3.7:1)."""
     for fig in _figures():
         lay = fig.layout
-        assert lay.font.color is None, lay.font
-        assert lay.plot_bgcolor is None and lay.paper_bgcolor is None
-        assert lay.xaxis.gridcolor is None and lay.yaxis.gridcolor is None
-        assert lay.title.subtitle.font.color is None and lay.title.font.color is None
-        assert all(a.font.color is None for a in lay.annotations), [a.font for a in lay.annotations]
+        assert lay.paper_bgcolor == "#FFFFFF" and lay.plot_bgcolor == "#FFFFFF", (lay.paper_bgcolor, lay.plot_bgcolor)
+        colours = [lay.font.color, lay.legend.font.color, *(a.font.color for a in lay.annotations)]
+        if lay.xaxis.visible is not False:
+            colours += [lay.title.font.color, lay.xaxis.tickfont.color, lay.yaxis.tickfont.color]
+            colours += [lay.xaxis.title.font.color, lay.yaxis.title.font.color]
+            assert lay.xaxis.gridcolor and lay.yaxis.gridcolor
+        if lay.title.subtitle.text:
+            colours.append(lay.title.subtitle.font.color)
+        assert all(c and contrast(c, "#FFFFFF") >= 7 for c in colours), colours
         assert all(tr.marker.color is not None for tr in fig.data)  # the data keep their colours
 
 
