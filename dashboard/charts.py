@@ -11,7 +11,16 @@ from dashboard.cache import memo
 from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
 from dashboard.eif import Progress
 
-FONT = dict(family="sans-serif", size=15, color="#111827")
+# Every chart is its own light card, on either theme: white paper, dark text, light grid, all set here. Streamlit's
+# Plotly theme colours what a figure leaves unset for the reader's theme (its dark theme: near-white ticks, which
+# read as nothing on white), and the chart's own picture (the modebar camera) must stay light, for print. A dark
+# text on a transparent paper was unreadable on the dark theme. The server cannot follow the theme instead: a switch
+# in the menu does not rerun the script (st.context.theme.type stays stale until the next interaction).
+INK, MUTED, PAPER, GRID = "#111827", "#374151", "#FFFFFF", "#E5E7EB"
+FONT = dict(family="sans-serif", size=15, color=INK)
+AXIS = dict(
+    tickfont=dict(color=MUTED), title_font=dict(color=MUTED), gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID
+)
 
 
 def plain(text: object) -> str:
@@ -25,12 +34,15 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         font=FONT,
         height=height,
         margin=dict(l=10, r=10, t=60, b=10),
-        plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PAPER,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, font=dict(color=INK)),
         hoverlabel=dict(font_size=14),
     )
-    fig.update_xaxes(gridcolor="#E5E7EB")
-    fig.update_yaxes(gridcolor="#E5E7EB")
+    fig.update_layout(title_font_color=INK)
+    fig.update_xaxes(**AXIS)
+    fig.update_yaxes(**AXIS)
+    fig.update_annotations(font_color=MUTED)  # e.g. the entry-into-force thresholds ("5 needed")
     return fig
 
 
@@ -264,8 +276,9 @@ def status_legend(legend: pd.DataFrame) -> go.Figure:
         showlegend=True,
         height=130,
         margin=dict(l=0, r=0, t=0, b=0),
-        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14)),
-        plot_bgcolor="white",
+        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=14, color=INK)),
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PAPER,
         font=FONT,
     )
     fig.update_xaxes(visible=False)

@@ -26,6 +26,18 @@ GEO_URL = f"{STATIC_URL}/geo/world_110m.geojson"
 STYLE_URL = f"{STATIC_URL}/map_style.json"
 # Below this polygon area (square degrees at 110m) a country is hard to see or click: it gets a large marker.
 SMALL_AREA = 1.5
+# The first view. At zoom z the world is 512 * 2**z px wide: 0.9 fills a desktop column (~930 px), and on a phone
+# (a ~356 px wide map) it showed only ~150 degrees of longitude. -0.6 draws the world 338 px wide, the whole of it.
+# deck.gl's map controller never lets the world be shorter than the map (a taller map is zoomed in again until the
+# world fills its height), and the land runs from 83 N to 56 S: a 250 px map centred on 40 N shows 85 N to 61 S.
+DESKTOP_VIEW = {"latitude": 25, "longitude": 12, "zoom": 0.9, "min_zoom": 0.3}
+PHONE_VIEW = {"latitude": 40, "longitude": 5, "zoom": -0.6, "min_zoom": -0.6}
+PHONE_MAP_HEIGHT = 250
+# A phone's tooltip sits at the foot of the map, centred (deck.gl's own transform, which puts it at the finger, is
+# set aside): at the finger it ran off the map's edge for eastern markers, and a finger covers what is under it.
+PHONE_TOOLTIP = {"transform": "none", "left": "50%", "top": "auto", "bottom": "6px", "translate": "-50% 0"}
+# A phone's legend wraps into rows this wide (px): narrower than a 390 px screen's map column, at full text size.
+PHONE_LEGEND_WIDTH = 330
 
 
 class CompactDeck(pdk.Deck):
@@ -124,8 +136,16 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
     ]
 
 
-def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
-    """The participation map for one selection (statuses from dashboard.status.select)."""
+def initial_view(phone: bool = False) -> pdk.ViewState:
+    """Where the map opens: the whole world on a phone, the world from Alaska to Japan in a desktop column."""
+    return pdk.ViewState(**(PHONE_VIEW if phone else DESKTOP_VIEW), max_zoom=7)
+
+
+def world_map(statuses: pd.DataFrame, phone: bool = False) -> CompactDeck:
+    """The participation map for one selection (statuses from dashboard.status.select); `phone`: a narrow screen.
+
+    Its colours read on either theme: the basemap style's background is a translucent tint (static/map_style.json),
+    so the page's own background (light or dark) shows through as the sea."""
     states = statuses[statuses["kind"] != "organisation"]
     countries = pdk.Layer(
         "GeoJsonLayer",
@@ -156,11 +176,11 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
     )
     return CompactDeck(
         layers=[countries, dots],
-        initial_view_state=pdk.ViewState(latitude=25, longitude=12, zoom=height_zoom, min_zoom=0.3, max_zoom=7),
+        initial_view_state=initial_view(phone),
         map_provider=None,
         map_style=STYLE_URL,
         # Plain text only (no HTML): values from the data can never become markup here.
-        tooltip={"text": "{n}\n{s}{d}"},
+        tooltip={"text": "{n}\n{s}{d}", **({"style": PHONE_TOOLTIP} if phone else {})},
     )
 
 
@@ -179,27 +199,54 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def legend_svg(legend_df: pd.DataFrame, note: str | None = None) -> str:
+LEGEND_FONT = 'font-family="sans-serif" font-size="15" fill="#111827"'
+LEGEND_PAD = 8
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words of `text` in lines of at most `width` characters (a word longer than that keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def legend_svg(legend_df: pd.DataFrame, note: str | None = None, max_width: int | None = None) -> str:
     """The map's legend as a small SVG (our own labels and counts only): swatch, label, number of states.
 
     Drawn without Plotly on purpose: the map page then loads no Plotly bundle, which on a 2-core machine competes
-    with deck.gl for the first paint.
+    with deck.gl for the first paint. It sits on its own white card, so its dark text reads on a dark page too.
+    `max_width` (px, the card included): the entries wrap into rows, and the note into lines (a phone's legend).
     """
     from xml.sax.saxutils import escape
 
-    items, x = [], 0
+    p = LEGEND_PAD
+    inner = max_width - 2 * p if max_width else None
+    items, x, y, widest = [], 0, 0, 0
     for r in legend_df.itertuples():
         label = escape(f"{r.status} ({r.count})")
+        w = 24 + int(8.2 * len(label))
+        if inner and x and x + w > inner:  # the next row
+            x, y = 0, y + 28
         items.append(
-            f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
-            f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>'
+            f'<rect x="{x}" y="{y + 6}" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
+            f'<text x="{x + 24}" y="{y + 20}" {LEGEND_FONT}>{label}</text>'
         )
-        x += 24 + int(8.2 * len(label)) + 22
-    height = 30
-    if note:  # a second line: how complete the named list is ("12 of about 58 signatories named (list partial)")
-        items.append(f'<text x="0" y="48" font-family="sans-serif" font-size="15" fill="#111827">{escape(note)}</text>')
-        x, height = max(x, int(8.2 * len(note)) + 10), 56
+        widest = max(widest, x + w)
+        x += w + 22
+    height = y + 30
+    if note:  # more lines: how complete the named list is ("12 of about 58 signatories named (list partial)")
+        lines = _wrap(note, int((inner - 10) / 8.2)) if inner else [note]
+        for line in lines:
+            items.append(f'<text x="0" y="{height + 18}" {LEGEND_FONT}>{escape(line)}</text>')
+            widest, height = max(widest, int(8.2 * len(line)) + 10), height + 26
+    w, h = widest + 2 * p, height + 2 * p
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="{height}" viewBox="0 0 {x} {height}" '
-        'role="img">' + "".join(items) + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">'
+        f'<rect width="{w}" height="{h}" rx="6" fill="#FFFFFF"/><g transform="translate({p},{p})">'
+        + "".join(items)
+        + "</g></svg>"
     )

@@ -20,12 +20,16 @@ from dashboard import datebox, exports, guards, modes, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
+from dashboard.mapchart import screen, world_map_chart  # noqa: F401 - pages call them via ui
 from dashboard.outputs import map_downloads, plotly_chart  # noqa: F401 - pages call them via ui
 
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+# The theme follows the reader's system (prefers-color-scheme); Streamlit's own menu switches it, in viewer mode too
+# (.streamlit/config.toml has a light and a dark theme, so the menu offers System / Light / Dark).
+THEME_HINT = ":material/dark_mode: Dark or light: the ⋮ menu at the top right → System, Light or Dark."
 
 
 @dataclass
@@ -181,6 +185,7 @@ def sidebar(view: View) -> None:
         st.divider()
         datebox.date_controls(view, MIN_DATE)
         st.caption(f"Dataset {esc(view.info['version'])}, facts checked up to {view.info['as_of']:%d %B %Y}.")
+        st.caption(THEME_HINT)
         modes.present_button()
 
 
@@ -288,23 +293,6 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
     # as they are. The build refuses such text, so this only touches a reviewed exception; the frame is not copied
     # when nothing needs it.
     st.dataframe(exports.neutralise_frame(df), hide_index=True, **kwargs)
-
-
-def world_map_chart(view: View, deck: Any, key: str = "map") -> None:
-    """The map, 520 px high on the page; lower in an 800×600 embed and on a 1280×720 projector, so that the legend
-    and the credit line stay in view. A click on a country or marker opens its profile."""
-    height = {"embed": 400, "present": 400}.get(view.mode, 520)
-    selected = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height)
-    open_picked_country(selected, view.as_of)
-
-
-def open_picked_country(selected: Any, as_of: date) -> None:
-    """A click on a map's country or marker opens that country's profile, on the same date."""
-    picked = [o for objs in (selected.selection.objects or {}).values() for o in objs] if selected else []
-    if picked:
-        pid = picked[0].get("id") or picked[0].get("properties", {}).get("iso3")
-        if pid:
-            st.switch_page("pages/5_Country.py", query_params={"country": pid, "as_of": str(as_of)})
 
 
 def metrics(items: tuple[tuple, ...]) -> None:

@@ -32,8 +32,9 @@ def world_map() -> None:
     choice = st.session_state.get("instrument")
     if choice not in labels:
         choice = st.session_state["instrument"] = options[0]
-    mv = mapview.map_view(rel, choice, as_of)
-    ui.world_map_chart(view, mv.deck)  # a click on a country opens its profile
+    screen = ui.screen()
+    mv = mapview.map_view(rel, choice, as_of, screen)
+    ui.world_map_chart(view, mv.deck, mv.height, touch=screen != "desktop")
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:
@@ -42,10 +43,7 @@ def world_map() -> None:
     ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")
-    st.caption(
-        "Hover a marker for the status and date; click a country or marker to open its profile. "
-        "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers."
-    )
+    st.caption(mv.how_to)
     # Organisations are parties in their own right but have no shape on the map: one line each, with the source.
     for line in mv.org_lines:
         st.markdown(line)

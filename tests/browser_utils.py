@@ -60,8 +60,12 @@ class NetGuard:
         return [u for u in self.blocked if not u.startswith(STREAMLIT_OWN)]
 
 
-def new_context(browser, guard: bool = True):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB", timezone_id="UTC")
+def new_context(browser, guard: bool = True, **options):
+    """A 1400x1000 en-GB context with the network guard; `options` go to Playwright's new_context (a phone's
+    viewport and user agent, color_scheme="dark"…)."""
+    ctx = browser.new_context(
+        **{"viewport": {"width": 1400, "height": 1000}, "locale": "en-GB", "timezone_id": "UTC"} | options
+    )
     ctx.set_default_timeout(PAGE_TIMEOUT_MS)
     net = NetGuard().install(ctx) if guard else None
     return ctx, net

@@ -18,18 +18,27 @@ from dashboard.config import STATUS_LABELS
 from dashboard.db import Release
 from dashboard.views import SOURCE, Table
 
+# The key columns first (name, status, date, source): a phone's screen shows the first two or three.
 TABLE_COLUMNS = [
     "name",
-    "participant_id",
     "status_label",
-    "instrument",
     "action_date",
+    "source_url",
+    "instrument",
+    "participant_id",
     "date_precision",
     "n_instruments",
     "verified",
-    "source_url",
     "note",
 ]
+# How to use the map, by the reader's screen (dashboard.device): a touch screen has no hover, and a tap on a marker
+# shows its tooltip there instead of opening the profile (ui.open_picked_country(countries_only=True)).
+HOW_TO = {
+    False: "Hover a marker for the status and date; click a country or marker to open its profile. ",
+    True: "Tap a marker for the status and date; tap a country to open its profile. ",
+}
+HOW_TO_REST = "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers."
+MAP_HEIGHT = {"phone": maps.PHONE_MAP_HEIGHT}  # px; elsewhere 520
 HEADERS = {
     "name": "State or organisation",
     "participant_id": "Code",
@@ -56,11 +65,13 @@ class MapView:
     coverage: str | None  # how complete the named list is, in words, or None where nothing is counted
     count_line: str  # "20 states and 1 organisation with a record on 01 December 2026."
     empty: str | None  # the sentence shown instead of an empty map
+    height: int = 520  # the map's height in px, for this screen
+    how_to: str = HOW_TO[False] + HOW_TO_REST  # how to read and use the map, for this screen
 
 
 @memo(256)
-def map_deck(rel: Release, selection: str, as_of: date) -> maps.CompactDeck:
-    return maps.world_map(facts.statuses(rel, selection, as_of))
+def map_deck(rel: Release, selection: str, as_of: date, phone: bool = False) -> maps.CompactDeck:
+    return maps.world_map(facts.statuses(rel, selection, as_of), phone=phone)
 
 
 def coverage_text(rel: Release, selection: str, as_of: date) -> str | None:
@@ -80,7 +91,10 @@ def coverage_text(rel: Release, selection: str, as_of: date) -> str | None:
 
 
 @memo(256)
-def map_view(rel: Release, selection: str, as_of: date) -> MapView:
+def map_view(rel: Release, selection: str, as_of: date, screen: str = "desktop") -> MapView:
+    """`screen`: "desktop", "tablet" or "phone" (dashboard.device.screen): a phone opens on the whole world with a
+    legend in rows; a touch screen (phone or tablet) is told to tap."""
+    phone = screen == "phone"
     df = facts.statuses(rel, selection, as_of)
     has = df["status"] != "none"
     is_org = df["kind"] == "organisation"
@@ -94,8 +108,10 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     label = menu(rel)[1][selection]
     n_orgs = len(orgs)
     return MapView(
-        deck=map_deck(rel, selection, as_of),
-        legend_svg=maps.legend_svg(maps.legend(df), text if text and len(text) <= 110 else None),
+        deck=map_deck(rel, selection, as_of, phone),
+        legend_svg=maps.legend_svg(
+            maps.legend(df), text if text and len(text) <= 110 else None, maps.PHONE_LEGEND_WIDTH if phone else None
+        ),
         org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
         table=Table(
             frame,
@@ -112,6 +128,8 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
         + (f" and {n_orgs} organisation{'s' if n_orgs > 1 else ''}" if n_orgs else "")
         + f" with a record on {as_of:%d %B %Y}.",
         empty=None if len(rows) else f"No state has a record for this selection on {as_of:%d %B %Y}.",
+        height=MAP_HEIGHT.get(screen, 520),
+        how_to=HOW_TO[screen != "desktop"] + HOW_TO_REST,
     )
 
 

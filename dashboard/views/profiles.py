@@ -69,6 +69,8 @@ def country_view(rel: Release, pid: str, as_of: date) -> CountryView:
     have = rec[(rec["status"] != "none").to_numpy()]
     shown = fmt.verified_col(rec.drop(columns=["instrument_id", "status"]))
     shown["verified"] = shown["verified"].where((rec["status"] != "none").to_numpy(), "")
+    # The key columns first (what, status, date, source): a phone's screen shows only the first two or three.
+    shown = shown[["instrument", "status_label", "date", "source_url", "binding", "date_precision", "verified", "note"]]
     hist = lookups.participant_history(rel, pid, as_of)
     comp = lookups.companies_in(rel, pid)
     return CountryView(
@@ -93,7 +95,7 @@ def country_view(rel: Release, pid: str, as_of: date) -> CountryView:
         ),
         acts=sourced(
             hist,
-            ["action_date", "instrument", "action", "date_precision", "verified", "source_url", "note"],
+            ["instrument", "action", "action_date", "source_url", "date_precision", "verified", "note"],
             {"action_date": "Date"},
             "acts",
             f"Recorded acts of {p['name']}",
@@ -160,7 +162,7 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     acts = fmt.verified_col(
-        hist[["participant", "action", "action_date", "date_precision", "verified", "source_url", "note"]]
+        hist[["participant", "action", "action_date", "source_url", "date_precision", "verified", "note"]]
     )
     if iid in cov.index:  # the CSV says it too: a partial list never passes for a complete one
         acts = acts.assign(named_list=cov.loc[iid, "text"])
@@ -212,7 +214,7 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
         issuer_only=bool(len(rows)) and not len(hist),
         stances=sourced(
             st_rows,
-            ["company", "stance", "stance_date", "date_precision", "quote", "quote_by", "verified", "source_url"],
+            ["company", "stance", "stance_date", "source_url", "quote", "quote_by", "date_precision", "verified"],
             {"stance_date": "Date"},
             "stances",
             f"Company stances on {i['short_name']}",
@@ -256,7 +258,7 @@ def home_of(rec, same_instruments) -> object:
     keep = ((rec["status"] != "none") | same).to_numpy()
     home = rec[keep].assign(same_instrument=same[keep].to_numpy())
     return fmt.verified_col(
-        home[["instrument", "binding", "same_instrument", "status_label", "date", "verified", "source_url"]]
+        home[["instrument", "status_label", "date", "source_url", "binding", "same_instrument", "verified"]]
     )
 
 
@@ -280,11 +282,11 @@ def company_view(rel: Release, cid: str, as_of: date) -> CompanyView:
                 "instrument",
                 "stance",
                 "stance_date",
-                "date_precision",
+                "source_url",
                 "quote",
                 "quote_by",
+                "date_precision",
                 "verified",
-                "source_url",
                 "note",
             ],
             {"stance_date": "Date", "quote": "Quote (reason given)", "quote_by": "Said by"},
