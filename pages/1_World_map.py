@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import playback, state, ui
 from dashboard.config import DEFAULT_INSTRUMENT
 from dashboard.views import mapview
 
@@ -33,13 +33,12 @@ def world_map() -> None:
     if choice not in labels:
         choice = st.session_state["instrument"] = options[0]
     mv = mapview.map_view(rel, choice, as_of)
-    selected = st.pydeck_chart(mv.deck, on_select="rerun", selection_mode="single-object", key="map", height=520)
-    ui.open_picked_country(selected, as_of)
+    # The map with its time-lapse (Play, steps, scrubber): a fragment of its own that ticks while it plays.
+    playback.player(view, choice, mv.deck, "map", 520, legend=mv.legend_svg, pick=True)
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:
             st.caption(captions[choice])
-    st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
     ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")

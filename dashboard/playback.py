@@ -1,0 +1,208 @@
+"""The map's time-lapse player: Play / Pause, ◀ Earlier and Later ▶ (keys ← and →), Stop, a scrubber over the
+frame dates and the frame's date shown large. The frames are dashboard/views/timelapse.py's.
+
+How it plays: `player` is an `st.fragment` that has `run_every` (one tick a second) only while it plays. Play,
+Pause, Stop and reaching the view date each cause one app rerun: Streamlit's frontend starts a fragment's timer
+when the fragment is declared with `run_every`, and clears every timer on an app rerun, so the timer runs exactly
+while the session state says "playing". Each tick reruns only the player (its deck with the same layer ids: the
+colour expression and the markers, never the shapes) and advances one frame; a reader's own click (a step, the
+scrubber, Pause) is marked by its callback so that run does not also advance. Stepping or scrubbing while it plays
+pauses it.
+
+The link: playing, stepping and scrubbing never write the URL (no history entry per frame; the page's view date
+stays what the link says). Paused on an earlier frame, "Use this date" makes that frame the page's view date: the
+sidebar date and the link follow (one URL change, on the reader's request), and the time-lapse then ends there.
+Stop returns the map to the view date.
+
+`controls` draws the buttons, the scrubber and the big date and returns the date to draw: a layout of its own (a
+presentation) can place it in any fragment declared with `run_every=tick_every(view, selection, key)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.views import timelapse
+
+TICK_S = 1.0
+
+
+def _k(key: str, part: str) -> str:
+    return f"tl-{key}-{part}"
+
+
+def frame_text(d: date) -> str:
+    """'5 Sep 2024': the frame's date, shown large."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def tick_every(view: ui.View, selection: str, key: str) -> float | None:
+    """The `run_every` of the fragment holding the controls: a tick a second while this view plays, else none."""
+    return TICK_S if st.session_state.get(_k(key, "play")) == (selection, view.as_of) else None
+
+
+def _pause(key: str) -> None:
+    if st.session_state.pop(_k(key, "play"), None) is not None:
+        st.session_state[_k(key, "app")] = True  # an app rerun clears the frontend's timer
+
+
+def _on_play(key: str, dates: tuple[date, ...], owner: tuple) -> None:
+    st.session_state[_k(key, "acted")] = True
+    if st.session_state.get(_k(key, "play")) == owner:
+        _pause(key)
+        return
+    if st.session_state.get(_k(key, "at")) == dates[-1]:
+        st.session_state[_k(key, "at")] = dates[0]  # from the first act again
+    st.session_state[_k(key, "play")] = owner
+    st.session_state[_k(key, "app")] = True  # an app rerun declares the fragment with its timer
+
+
+def _on_step(key: str, dates: tuple[date, ...], by: int) -> None:
+    st.session_state[_k(key, "acted")] = True
+    st.session_state[_k(key, "at")] = timelapse.step(dates, st.session_state.get(_k(key, "at"), dates[-1]), by)
+    _pause(key)
+
+
+def _on_scrub(key: str) -> None:
+    st.session_state[_k(key, "acted")] = True
+    _pause(key)
+
+
+def _on_stop(key: str, dates: tuple[date, ...]) -> None:
+    st.session_state[_k(key, "acted")] = True
+    st.session_state[_k(key, "at")] = dates[-1]
+    _pause(key)
+
+
+def _on_use(key: str) -> None:
+    st.session_state["as_of"] = st.session_state[_k(key, "at")]  # the page's view date: the sidebar and the link
+    _pause(key)
+    st.session_state[_k(key, "app")] = True  # every part of the page follows the new view date
+
+
+def advance(view: ui.View, selection: str, key: str) -> date:
+    """One run of the player: settle the state, and while it plays (and this run is not the reader's own click)
+    move one frame on; at the view date it stops. Returns the frame date to draw."""
+    if st.session_state.pop(_k(key, "app"), False):
+        st.rerun(scope="app")
+    dates = timelapse.frames(view.rel, selection, view.as_of)
+    owner = (selection, view.as_of)
+    if st.session_state.get(_k(key, "for")) != owner:  # another selection or view date: start at the view date
+        st.session_state[_k(key, "for")] = owner
+        st.session_state[_k(key, "at")] = dates[-1]
+        if st.session_state.pop(_k(key, "play"), None) is not None:
+            st.rerun(scope="app")  # it was playing another view: stop that timer
+    if st.session_state.get(_k(key, "at")) not in dates:
+        st.session_state[_k(key, "at")] = dates[-1]
+    acted = st.session_state.pop(_k(key, "acted"), False)
+    if st.session_state.get(_k(key, "play")) == owner and not acted:
+        at = st.session_state[_k(key, "at")] = timelapse.step(dates, st.session_state[_k(key, "at")], 1)
+        if at == dates[-1]:
+            st.session_state.pop(_k(key, "play"), None)
+            st.rerun(scope="app")  # the last frame: stop the timer
+    return st.session_state[_k(key, "at")]
+
+
+def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: date | None = None) -> date:
+    """The big date, Play/Pause, ◀ Earlier, Later ▶, Stop and (in `slider`, a container, or here) the scrubber.
+    Returns the frame date the map should show (the view date when nothing plays). `at`: advance()'s answer, when
+    the caller ran it already (to draw the map before the controls)."""
+    at = advance(view, selection, key) if at is None else at
+    dates = timelapse.frames(view.rel, selection, view.as_of)
+    if len(dates) < 2:
+        return at
+    owner, i, n = (selection, view.as_of), dates.index(at), len(dates)
+    playing = st.session_state.get(_k(key, "play")) == owner
+    cols = st.columns([3, 1.3, 1.3, 1.3, 1], vertical_alignment="bottom")
+    cols[0].metric(
+        f"Time-lapse · frame {i + 1} of {n}" + (" (the view date)" if at == view.as_of else ""),
+        frame_text(at),
+        help="The map as it stood on this date. Playing or stepping does not change the page's link or its other "
+        "figures, which stay on the view date.",
+    )
+    cols[1].button(
+        ":material/pause: Pause" if playing else ":material/play_arrow: Play",
+        key=_k(key, "toggle"),
+        on_click=_on_play,
+        args=(key, dates, owner),
+        help="Play the map from the first act to the view date, one change per second",
+        width="stretch",
+    )
+    cols[2].button(
+        "◀ Earlier",
+        key=_k(key, "prev"),
+        on_click=_on_step,
+        args=(key, dates, -1),
+        shortcut="ArrowLeft",
+        disabled=i == 0,
+        width="stretch",
+    )
+    cols[3].button(
+        "Later ▶",
+        key=_k(key, "next"),
+        on_click=_on_step,
+        args=(key, dates, 1),
+        shortcut="ArrowRight",
+        disabled=i == n - 1,
+        width="stretch",
+    )
+    cols[4].button(
+        ":material/stop: Stop",
+        key=_k(key, "stop"),
+        on_click=_on_stop,
+        args=(key, dates),
+        disabled=at == view.as_of,
+        help="Back to the view date",
+        width="stretch",
+    )
+    with slider if slider is not None else st.container():
+        st.select_slider(
+            "Time-lapse date",
+            dates,
+            key=_k(key, "at"),
+            format_func=frame_text,
+            on_change=_on_scrub,
+            args=(key,),
+            label_visibility="collapsed",
+        )
+        if not playing and at != view.as_of and at >= ui.MIN_DATE:
+            st.button(
+                ":material/event: Use this date",
+                key=_k(key, "use"),
+                on_click=_on_use,
+                args=(key,),
+                help="Make this frame's date the page's view date (the sidebar date and the link follow)",
+            )
+    return at
+
+
+def player(
+    view: ui.View, selection: str, deck: Any, key: str, height: int, legend: str | None = None, pick: bool = False
+) -> None:
+    """The map with its time-lapse controls, as a fragment that ticks while it plays. `deck` is the view date's
+    deck; `legend` (an SVG) its legend, replaced by each frame's own while a frame is shown; `pick`: a click on a
+    country or marker opens its profile (on the date shown)."""
+
+    @st.fragment(run_every=tick_every(view, selection, key))
+    def _player() -> None:
+        head = st.container()  # drawn above the map, sent after it (the map's code then loads first)
+        at = advance(view, selection, key)
+        frame = None if at == view.as_of else timelapse.frame(view.rel, selection, view.as_of, at)
+        shown = deck if frame is None else frame.deck
+        if pick:
+            chosen = st.pydeck_chart(shown, on_select="rerun", selection_mode="single-object", key=key, height=height)
+            ui.open_picked_country(chosen, at)
+        else:
+            st.pydeck_chart(shown, key=key, height=height)
+        slider = st.container()
+        svg = legend if frame is None else frame.legend_svg
+        if svg:
+            st.image(svg, caption="Legend: status on the date shown (number of states)")
+        with head:
+            controls(view, selection, key, slider=slider, at=at)
+
+    _player()
