@@ -6,8 +6,8 @@ Pause, Stop and reaching the view date each cause one app rerun: Streamlit's fro
 when the fragment is declared with `run_every`, and clears every timer on an app rerun, so the timer runs exactly
 while the session state says "playing". Each tick reruns only the player (its deck with the same layer ids: the
 colour expression and the markers, never the shapes) and advances one frame; a reader's own click (a step, the
-scrubber, Pause) is marked by its callback so that run does not also advance. Stepping or scrubbing while it plays
-pauses it.
+scrubber, Pause) is marked by its callback so that run does not also advance. A step while it plays pauses it;
+the scrubber shows the frame and is disabled while it plays (see `controls`).
 
 The link: playing, stepping and scrubbing never write the URL (no history entry per frame; the page's view date
 stays what the link says). Paused on an earlier frame, "Use this date" makes that frame the page's view date: the
@@ -69,6 +69,7 @@ def _on_step(key: str, dates: tuple[date, ...], by: int) -> None:
 
 def _on_scrub(key: str) -> None:
     st.session_state[_k(key, "acted")] = True
+    st.session_state[_k(key, "at")] = st.session_state[_k(key, "scrub")]
     _pause(key)
 
 
@@ -129,7 +130,9 @@ def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: da
         key=_k(key, "toggle"),
         on_click=_on_play,
         args=(key, dates, owner),
-        help="Play the map from the first act to the view date, one change per second",
+        help="Pause on this frame"
+        if playing
+        else "Play the map from the first act to the view date, a change a second",
         width="stretch",
     )
     cols[2].button(
@@ -159,14 +162,20 @@ def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: da
         help="Back to the view date",
         width="stretch",
     )
+    # The frame itself is kept apart from the scrubber's widget state, and while it plays the scrubber is a
+    # disabled one without a callback: a tick that reaches the server before the browser drew the last frame's
+    # scrubber (its old value) then cannot pass for a reader's scrub.
+    scrub = _k(key, "pos" if playing else "scrub")
+    st.session_state[scrub] = at
     with slider if slider is not None else st.container():
         st.select_slider(
             "Time-lapse date",
             dates,
-            key=_k(key, "at"),
+            key=scrub,
             format_func=frame_text,
-            on_change=_on_scrub,
-            args=(key,),
+            on_change=None if playing else _on_scrub,
+            args=None if playing else (key,),
+            disabled=playing,
             label_visibility="collapsed",
         )
         if not playing and at != view.as_of and at >= ui.MIN_DATE:
@@ -180,28 +189,26 @@ def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: da
     return at
 
 
-def player(
-    view: ui.View, selection: str, deck: Any, key: str, height: int, legend: str | None = None, pick: bool = False
-) -> None:
-    """The map with its time-lapse controls, as a fragment that ticks while it plays. `deck` is the view date's
-    deck; `legend` (an SVG) its legend, replaced by each frame's own while a frame is shown; `pick`: a click on a
-    country or marker opens its profile (on the date shown)."""
+def player(view: ui.View, selection: str, key: str, height: int, legend: str | None = None, pick: bool = False) -> None:
+    """The map of `selection` with its time-lapse controls, as a fragment that ticks while it plays; under it the
+    legend of the date shown (`legend`: the page's own for the view date, e.g. with the named-list line); `pick`: a
+    click on a country or marker opens its profile (on the date shown)."""
 
     @st.fragment(run_every=tick_every(view, selection, key))
     def _player() -> None:
         head = st.container()  # drawn above the map, sent after it (the map's code then loads first)
         at = advance(view, selection, key)
-        frame = None if at == view.as_of else timelapse.frame(view.rel, selection, view.as_of, at)
-        shown = deck if frame is None else frame.deck
+        frame = timelapse.frame(view.rel, selection, view.as_of, at)  # on the view date: the page's own deck
         if pick:
-            chosen = st.pydeck_chart(shown, on_select="rerun", selection_mode="single-object", key=key, height=height)
+            chosen = st.pydeck_chart(
+                frame.deck, on_select="rerun", selection_mode="single-object", key=key, height=height
+            )
             ui.open_picked_country(chosen, at)
         else:
-            st.pydeck_chart(shown, key=key, height=height)
+            st.pydeck_chart(frame.deck, key=key, height=height)
         slider = st.container()
-        svg = legend if frame is None else frame.legend_svg
-        if svg:
-            st.image(svg, caption="Legend: status on the date shown (number of states)")
+        svg = legend if legend and at == view.as_of else frame.legend_svg
+        st.image(svg, caption="Legend: status on the date shown (number of states)")
         with head:
             controls(view, selection, key, slider=slider, at=at)
 

@@ -34,7 +34,7 @@ def world_map() -> None:
         choice = st.session_state["instrument"] = options[0]
     mv = mapview.map_view(rel, choice, as_of)
     # The map with its time-lapse (Play, steps, scrubber): a fragment of its own that ticks while it plays.
-    playback.player(view, choice, mv.deck, "map", 520, legend=mv.legend_svg, pick=True)
+    playback.player(view, choice, "map", 520, legend=mv.legend_svg, pick=True)
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:

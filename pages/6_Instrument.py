@@ -47,7 +47,7 @@ if iv.coverage:
 if iv.deck is None:
     ui.empty(iv.empty_participants)
 else:
-    playback.player(view, iid, iv.deck, "imap", 420)  # the map with its time-lapse
+    playback.player(view, iid, "imap", 420)  # the map with its time-lapse
     ui.map_downloads(view, iid, key="imap")
     if iv.participants is not None:
         ui.show(view, iv.participants)

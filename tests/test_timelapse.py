@@ -51,7 +51,7 @@ def signed_on(rel_statuses: pd.DataFrame) -> set[str]:
 def test_later_moves_the_big_date_one_frame_and_the_url_keeps_the_view_date():
     at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
     assert not at.exception
-    dates = at.select_slider(key="tl-map-at").options
+    dates = at.select_slider(key="tl-map-scrub").options
     assert dates[0] == "17 May 2024" and dates[1] == "5 Sep 2024" and dates[-1] == "30 Jun 2026"
     assert big_date(at) == "30 Jun 2026" and frame_label(at).endswith("(the view date)")
     assert at.button(key="tl-map-next").disabled  # nothing later than the view date
@@ -90,7 +90,7 @@ def test_play_starts_at_the_first_act_advances_a_frame_a_tick_and_shows_that_dat
 @pytest.mark.usefixtures("fixture_db")
 def test_play_stops_at_the_view_date_and_pause_holds_the_frame():
     at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
-    n = len(at.select_slider(key="tl-map-at").options)
+    n = len(at.select_slider(key="tl-map-scrub").options)
     at.button(key="tl-map-toggle").click().run()
     at.run()
     at.button(key="tl-map-toggle").click().run()  # Pause
@@ -110,6 +110,20 @@ def test_play_stops_at_the_view_date_and_pause_holds_the_frame():
 
 @pytest.mark.app
 @pytest.mark.usefixtures("fixture_db")
+def test_the_scrubber_picks_a_frame_and_is_disabled_while_it_plays():
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    at.select_slider(key="tl-map-scrub").set_value(OPENING).run()
+    assert big_date(at) == "5 Sep 2024" and set(deck_markers(at)) == OPENING_SIGNATORIES
+    at.button(key="tl-map-toggle").click().run()
+    assert big_date(at) == "5 Sep 2024"  # Play goes on from the frame shown
+    assert at.select_slider(key="tl-map-pos").disabled
+    at.run()
+    assert big_date(at) == "5 Nov 2024" and at.select_slider(key="tl-map-pos").value == date(2024, 11, 5)
+    assert not at.exception
+
+
+@pytest.mark.app
+@pytest.mark.usefixtures("fixture_db")
 def test_stop_returns_to_the_view_date_and_use_this_date_sets_it():
     at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
     at.button(key="tl-map-prev").click().run()
@@ -122,7 +136,7 @@ def test_stop_returns_to_the_view_date_and_use_this_date_sets_it():
     at.button(key="tl-map-use").click().run()
     assert at.query_params["as_of"] == "2026-05-15"  # the reader's choice: the link follows
     assert big_date(at) == "15 May 2026" and frame_label(at).endswith("(the view date)")
-    assert at.select_slider(key="tl-map-at").options[-1] == "15 May 2026"
+    assert at.select_slider(key="tl-map-scrub").options[-1] == "15 May 2026"
     assert not at.exception
 
 
@@ -133,7 +147,7 @@ def test_a_new_selection_starts_at_its_view_date():
     at.button(key="tl-map-prev").click().run()
     at.selectbox(key="instrument").select("binding").run()
     assert big_date(at) == "30 Jun 2026"
-    dates = at.select_slider(key="tl-map-at").options
+    dates = at.select_slider(key="tl-map-scrub").options
     assert 2 <= len(dates) <= facts.MAX_FRAMES
     assert not at.exception
 
