@@ -20,15 +20,21 @@ presentation) can place it in any fragment declared with `run_every=tick_every(v
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard import ui
 from dashboard.views import timelapse
 
 TICK_S = 1.0
+# One worker for every session: it builds the frames a reader is likely to ask for next (the neighbours of the one
+# shown; the next one while playing) after the shown frame went out, so a step or a tick is mostly a memo hit.
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-timelapse")
 
 
 def _k(key: str, part: str) -> str:
@@ -189,6 +195,23 @@ def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: da
     return at
 
 
+def prefetch(view: ui.View, selection: str, at: date, playing: bool) -> None:
+    """Build the next frame (playing) or both neighbours (paused) of `at` in the background, if not built yet."""
+    dates = timelapse.frames(view.rel, selection, view.as_of)
+    i = dates.index(at) if at in dates else len(dates) - 1
+    ahead = [dates[j] for j in ((i + 1,) if playing else (i - 1, i + 1)) if 0 <= j < len(dates) - 1]
+    if not ahead:
+        return
+    ctx = get_script_run_ctx()
+
+    def build() -> None:
+        add_script_run_ctx(threading.current_thread(), ctx)  # the release's cached connection is a st resource
+        for d in ahead:
+            timelapse.frame(view.rel, selection, view.as_of, d)
+
+    _AHEAD.submit(build)
+
+
 def player(view: ui.View, selection: str, key: str, height: int, legend: str | None = None, pick: bool = False) -> None:
     """The map of `selection` with its time-lapse controls, as a fragment that ticks while it plays; under it the
     legend of the date shown (`legend`: the page's own for the view date, e.g. with the named-list line); `pick`: a
@@ -211,5 +234,6 @@ def player(view: ui.View, selection: str, key: str, height: int, legend: str | N
         st.image(svg, caption="Legend: status on the date shown (number of states)")
         with head:
             controls(view, selection, key, slider=slider, at=at)
+        prefetch(view, selection, at, tick_every(view, selection, key) is not None)
 
     _player()
