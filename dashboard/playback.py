@@ -226,7 +226,7 @@ def player(view: ui.View, selection: str, key: str, height: int, legend: str | N
             chosen = st.pydeck_chart(
                 frame.deck, on_select="rerun", selection_mode="single-object", key=key, height=height
             )
-            ui.open_picked_country(chosen, at)
+            ui.open_picked_country(chosen, at if at >= ui.MIN_DATE else view.as_of)  # a date a link can carry
         else:
             st.pydeck_chart(frame.deck, key=key, height=height)
         slider = st.container()

@@ -169,6 +169,20 @@ def test_instrument_page_plays_its_map():
 
 
 @pytest.mark.app
+@pytest.mark.usefixtures("fixture_db")
+def test_a_step_builds_the_neighbouring_frames_ahead():
+    from dashboard import playback
+
+    at = run_page("pages/1_World_map.py", {"instrument": "cets-225"})
+    timelapse.frame.clear()
+    at.button(key="tl-map-prev").click().run()  # 15 Jun 2026 shown
+    playback._AHEAD.submit(lambda: None).result(timeout=60)  # the worker has done what was asked before
+    built = {k[3] for k in timelapse.frame.values if k[1] == "cets-225"}
+    assert date(2026, 5, 15) in built  # the frame before it, built before the reader asks for it
+    assert not at.exception
+
+
+@pytest.mark.app
 def test_every_frame_is_the_maps_own_statuses_and_resends_no_geometry(fixture_db):
     from dashboard.db import resolve_release
 
