@@ -14,6 +14,9 @@ the committed release (bench.common.snapshot_release), at its as-of date:
    after React commits: bench/browser.py's end condition); and (c) script_finished reaching the page (the
    server's share: the fragment rerun and the transport). Also the websocket bytes the server sent per step.
 
+3. the interaction floor of bench.run in the same run (`floor_interaction`: deck + selectbox, decks prebuilt, the
+   selectbox changed `--steps` times): Streamlit's round trip plus deck.gl redrawing the map, with nothing else.
+
 Prints JSON (p50 / p95 / max per figure); asserts nothing. Target: a step's p95 <= 500 ms.
 """
 
@@ -141,11 +144,30 @@ def browser_steps(db, selection: str, steps: int) -> dict:
     return out
 
 
+def floor_interaction(db, changes: int) -> dict:
+    """The interaction floor of bench.run (bench/floors/deck_select.py: a title, the Instrument selectbox and the
+    app's deck prebuilt for every selection), measured here in the same run: a change costs only Streamlit's round
+    trip and deck.gl redrawing the map, what a time-lapse step cannot go under on this machine."""
+    from bench import browser as B
+    from bench.run import instrument_labels
+
+    labels = instrument_labels(db)[: max(1, changes // 2)]
+    path, title, _ = B.FLOOR_PAGES["deck_select"]
+    br = B.Browser()
+    try:
+        with C.floor_dir(db) as d, C.floor_server(d, "deck_select", db) as s:
+            out = B.interaction(br, s.url, path, title, labels * 2)
+    finally:
+        br.close()
+    return {k: _q(out[k]["raw"]) for k in ("ms", "to_script_finished_ms")} | {"changes": out["changes"]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=24)
     ap.add_argument("--selection", default="voluntary")
     ap.add_argument("--child", metavar="SELECTION")
+    ap.add_argument("--no-floor", action="store_true", help="skip the interaction floor (deck + selectbox)")
     a = ap.parse_args()
     if a.child:
         print(json.dumps(child(a.child)))
@@ -163,6 +185,7 @@ def main() -> int:
         server.append(json.loads(res.stdout.strip().splitlines()[-1]))
     t = time.perf_counter()
     chromium = browser_steps(db, a.selection, a.steps)
+    floor = None if a.no_floor else floor_interaction(db, a.steps)
     print(
         json.dumps(
             {
@@ -170,6 +193,7 @@ def main() -> int:
                 "load_avg_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
                 "server_per_step": server,
                 "chromium": {"selection": a.selection, "steps_per_pass": a.steps, **chromium},
+                "floor_deck_select_interaction": floor,
                 "chromium_wall_s": round(time.perf_counter() - t, 1),
                 "target_p95_ms": 500,
             },
