@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser_utils import PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
 from tests.servers import app_server
+from tests.test_browser import SIGNED, colour_counts
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
@@ -82,6 +83,17 @@ def test_play_advances_the_big_date_by_itself_and_stops(browser, atlas):
     page.wait_for_timeout(2500)
     assert big_date(page) == held, "Pause holds the frame"
     assert page.url == start_url, "playing never writes the URL"
+    # The canvas is that frame's map: Stop (the view date, 20 signatories, Canada, Japan and Ukraine among them)
+    # paints more of it "signed" blue than the paused early frame (at most the 12 of 11 Feb 2025).
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    early = colour_counts(shot(page, "timelapse-paused-canvas", canvas), {"signed": SIGNED})["signed"]
+    page.get_by_role("button", name="Stop").click()
+    wait_big_date(page, "30 Jun 2026")
+    deadline, late = time.monotonic() + 15, early
+    while time.monotonic() < deadline and late < early + 2000:
+        page.wait_for_timeout(500)
+        late = colour_counts(shot(page, "timelapse-stopped-canvas", canvas), {"signed": SIGNED})["signed"]
+    assert late > early + 2000, f"signed-blue pixels: {early} on {held}, {late} on the view date"
     assert page.locator('[data-testid="stException"]').count() == 0
     assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
     ctx.close()
