@@ -2,8 +2,8 @@
 
 The frames are the GIF's (dashboard/facts.py `timelapse_dates`: one per date on which something changed for the
 selection, from its first act or date to the view date; past 60, month ends, then evenly spaced months). Each frame
-is built on first use (one frame's SQL and status rules, about 30 ms), not all at once: Play starts at once, and a
-reader who steps three frames pays for three. Frames are memoised in their own LRU here, so a time-lapse never
+is built on first use (one frame's SQL and status rules, 50–100 ms with its deck and legend), not all at once:
+Play starts at once, and a reader who steps three frames pays for three. Frames are memoised in their own LRU here, so a time-lapse never
 evicts the views readers are looking at from the shared per-date caches.
 
 A frame's deck is the map's deck (dashboard/maps.py `world_map`: the same layer ids, the shapes by URL), so a step
