@@ -302,16 +302,8 @@ def frame_dates(change_dates: list[date], view_date: date, max_frames: int = MAX
     return ds
 
 
-def timelapse(
-    rel: Release, selection: str, as_of: date, max_frames: int = 60
-) -> list[tuple[date, pd.DataFrame, pd.DataFrame]]:
-    """(date, statuses as statuses() returns them, coverage) for each frame of a time-lapse of `selection` up to
-    `as_of`: from the first act (or the first date of an instrument) to `as_of` (dashboard.mapimage.frame_dates).
-
-    Not memoised, and reads the frames' dates without the memoised per-date queries on purpose: a time-lapse of 60
-    dates must not evict the views readers are looking at from the shared cache (the caller memoises the GIF).
-    Same SQL and the same status rules as statuses(), restricted to the selected instruments.
-    """
+def _timelapse_scope(rel: Release, selection: str, as_of: date):
+    """The instruments under `selection`, their ids, their acts up to `as_of` and each one's first date."""
     inst = queries.instruments(rel)
     if selection in status.SELECTIONS:
         chosen = inst[inst["legally_binding"] == (selection == "binding")]
@@ -320,28 +312,46 @@ def timelapse(
     ids = set(chosen["instrument_id"])
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"].isin(ids)]
-    changes = [*lookups._pylist(hist["action_date"])]
-    for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
-        changes += [d for d in lookups._pylist(chosen[c]) if d is not None]
-    cnt, parts = queries.counts(rel), queries.participants(rel)
     first = dict(
         zip(lookups._pylist(chosen["instrument_id"]), lookups._pylist(status.first_dates(chosen)), strict=True)
     )
-    out = []
-    for d in frame_dates(changes, as_of, max_frames):
-        # The queries themselves, past their memo (__wrapped__): 60 frame dates must not evict readers' views.
-        acts = queries.actions_as_of.__wrapped__(rel, d)
-        mem = queries.members_as_of.__wrapped__(rel, d)
-        allst = status.all_statuses(
-            chosen, acts[acts["instrument_id"].isin(ids)], set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d
-        )
-        h = hist[[v <= d for v in hist["action_date"]]]
-        cov = completeness.coverage(cnt, h, d)
-        partial = completeness.partial_ids(cov)
-        if selection in status.SELECTIONS:
-            there = {i for i, f in first.items() if f is None or f <= d}  # status.existing, from the dates once
-            label = status.NOT_NAMED_SOME if there & partial else status.STATUS_LABELS["none"]
-        else:
-            label = status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
-        out.append((d, status.select(parts, allst, selection, label), cov))
-    return out
+    return chosen, ids, hist, first
+
+
+def timelapse_dates(rel: Release, selection: str, as_of: date, max_frames: int = MAX_FRAMES) -> list[date]:
+    """The frame dates of a time-lapse of `selection` up to `as_of` (frame_dates over its acts and dates)."""
+    chosen, _, hist, _ = _timelapse_scope(rel, selection, as_of)
+    changes = [*lookups._pylist(hist["action_date"])]
+    for c in ("adopted_on", "opened_on", "in_force_on", "ended_on"):
+        changes += [d for d in lookups._pylist(chosen[c]) if d is not None]
+    return frame_dates(changes, as_of, max_frames)
+
+
+def timelapse_frame(rel: Release, selection: str, as_of: date, d: date, scope=None) -> tuple[pd.DataFrame, ...]:
+    """(statuses as statuses() returns them, coverage) of `selection` on the frame date `d` (<= `as_of`): the same
+    SQL and rules as statuses(), restricted to the selected instruments, past the memoised per-date queries on
+    purpose (__wrapped__): a time-lapse's dates must not evict readers' views from the shared cache."""
+    chosen, ids, hist, first = scope or _timelapse_scope(rel, selection, as_of)
+    acts = queries.actions_as_of.__wrapped__(rel, d)
+    mem = queries.members_as_of.__wrapped__(rel, d)
+    allst = status.all_statuses(
+        chosen, acts[acts["instrument_id"].isin(ids)], set(mem.loc[mem["bloc"] == "eu", "participant_id"]), d
+    )
+    cov = completeness.coverage(queries.counts(rel), hist[[v <= d for v in hist["action_date"]]], d)
+    partial = completeness.partial_ids(cov)
+    if selection in status.SELECTIONS:
+        there = {i for i, f in first.items() if f is None or f <= d}  # status.existing, from the dates once
+        label = status.NOT_NAMED_SOME if there & partial else status.STATUS_LABELS["none"]
+    else:
+        label = status.NOT_NAMED if selection in partial else status.STATUS_LABELS["none"]
+    return status.select(queries.participants(rel), allst, selection, label), cov
+
+
+def timelapse(
+    rel: Release, selection: str, as_of: date, max_frames: int = 60
+) -> list[tuple[date, pd.DataFrame, pd.DataFrame]]:
+    """(date, statuses, coverage) for each frame of a time-lapse of `selection` up to `as_of`: from the first act
+    (or the first date of an instrument) to `as_of`. Not memoised (the caller memoises the GIF)."""
+    scope = _timelapse_scope(rel, selection, as_of)
+    dates = timelapse_dates(rel, selection, as_of, max_frames)
+    return [(d, *timelapse_frame(rel, selection, as_of, d, scope)) for d in dates]

@@ -10,13 +10,10 @@ import streamlit as st
 from dashboard import device
 
 
-def world_map_chart(view: Any, deck: Any, height: int, touch: bool = False) -> None:
-    """The map, `height` px high on the page (the view model's, by screen); lower in an 800×600 embed and on a
-    1280×720 projector, so that the legend and the credit line stay in view. A click on a country or marker opens its
-    profile; on a touch screen a tap on a marker shows its tooltip instead, as a hover does with a mouse."""
-    height = {"embed": 370, "present": 360}.get(view.mode, height)
-    selected = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=height)
-    open_picked_country(selected, view.as_of, countries_only=touch)
+def map_height(view: Any, height: int) -> int:
+    """The map's height in px: `height` on the page (the view model's, by screen); lower in an 800×600 embed and on
+    a 1280×720 projector, so that the legend and the credit line stay in view."""
+    return {"embed": 370, "present": 360}.get(view.mode, height)
 
 
 def open_picked_country(selected: Any, as_of: date, countries_only: bool = False) -> None:

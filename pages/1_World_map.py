@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import playback, state, ui
 from dashboard.config import DEFAULT_INSTRUMENT
 from dashboard.views import mapview
 
@@ -34,12 +34,12 @@ def world_map() -> None:
         choice = st.session_state["instrument"] = options[0]
     screen = ui.screen()
     mv = mapview.map_view(rel, choice, as_of, screen)
-    ui.world_map_chart(view, mv.deck, mv.height, touch=screen != "desktop")
+    # The map with its time-lapse (Play, steps, scrubber): a fragment of its own that ticks while it plays.
+    playback.player(view, choice, "map", ui.map_height(view, mv.height), mv.legend_svg, pick=True, screen=screen)
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:
             st.caption(captions[choice])
-    st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
     ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import lookups, state, ui
+from dashboard import lookups, playback, state, ui
 from dashboard.config import DEFAULT_INSTRUMENT
 from dashboard.views import profiles
 
@@ -47,7 +47,7 @@ if iv.coverage:
 if iv.deck is None:
     ui.empty(iv.empty_participants)
 else:
-    st.pydeck_chart(iv.deck, key="imap", height=420)
+    playback.player(view, iid, "imap", ui.map_height(view, 420))  # the map with its time-lapse
     ui.map_downloads(view, iid, key="imap")
     if iv.participants is not None:
         ui.show(view, iv.participants)
