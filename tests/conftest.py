@@ -28,6 +28,28 @@ def fixture_db(fixture_release, monkeypatch) -> Path:
     return fixture_release
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per browser-test module (tests/browser_utils.py's flags)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_utils import launch_chromium
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def atlas(fixture_release, tmp_path_factory):
+    """One `streamlit run` of the Atlas on the fixture release, shared by a browser-test module's tests."""
+    from tests.servers import app_server
+
+    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("atlas-log")) as srv:
+        yield srv
+
+
 @pytest.fixture
 def sources_copy(tmp_path) -> Path:
     """A writable copy of the fixture sources, for tests that break them."""

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import PAGE_TIMEOUT_MS, ROOT, launch_chromium, new_context, shot, wait_idle, wait_ready
+from tests.browser_utils import PAGE_TIMEOUT_MS, ROOT, new_context, shot, wait_idle, wait_ready
 from tests.servers import app_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -51,21 +51,6 @@ VIEW_LAT, VIEW_LON, VIEW_ZOOM = 25, 12, 0.9
 
 
 # ----------------------------------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    """One server on the fixture release, shared by the tests that do not need a fresh process."""
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("atlas-log")) as srv:
-        yield srv
 
 
 def open_page(browser, url: str, guard: bool = True):

@@ -10,28 +10,13 @@ import shutil
 
 import pytest
 
-from tests.browser_utils import PAGE_TIMEOUT_MS, launch_chromium, new_context, shot, wait_idle, wait_ready
-from tests.servers import app_server
+from tests.browser_utils import PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
     pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
 
 pytestmark = [pytest.mark.system, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("history-log")) as srv:
-        yield srv
 
 
 def seen(page) -> dict:

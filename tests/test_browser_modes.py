@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import PAGE_TIMEOUT_MS, launch_chromium, new_context, shot, wait_idle, wait_ready
-from tests.servers import app_server
+from tests.browser_utils import PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
@@ -29,20 +28,6 @@ TEXT_SIZES = """() => { const out = [];
     if (t.textContent.trim() && t.getBoundingClientRect().width)
       out.push([parseFloat(getComputedStyle(t).fontSize), 'svg:text', t.textContent.trim().slice(0, 40)]); }
   return out; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("modes-log")) as srv:
-        yield srv
 
 
 def projector(browser, url: str):

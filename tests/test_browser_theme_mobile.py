@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.browser_utils import ROOT, new_context, shot, wait_idle, wait_ready
-from tests.servers import app_server
 from tests.test_browser import NONE_GREY, SIGNED, colour_counts, wait_page_charts, wait_url
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -44,22 +43,6 @@ CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 TIP_SHOWN = (
     "() => { const t = document.querySelector('.deck-tooltip'); return t && getComputedStyle(t).display !== 'none'; }"
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from tests.browser_utils import launch_chromium
-
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("atlas-log")) as srv:
-        yield srv
 
 
 # ------------------------------------------------------------------------------------------------------- helpers

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tests.browser_utils import PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
-from tests.servers import app_server
 from tests.test_browser import SIGNED, colour_counts
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -24,22 +23,6 @@ FRAMES = ["17 May 2024", "5 Sep 2024", "5 Nov 2024", "11 Feb 2025"]  # CETS 225'
 BIG_DATE = """() => { const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
     .find(e => e.innerText.includes('Time-lapse'));
     return m ? m.querySelector('[data-testid="stMetricValue"]').innerText.trim() : null; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from tests.browser_utils import launch_chromium
-
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("atlas-log")) as srv:
-        yield srv
 
 
 def big_date(page) -> str | None:
