@@ -94,7 +94,8 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(
         f"  {v['id']} ({v['impact']}, {len(v['targets'])} element(s)): {v['help']}\n"
         + "\n".join(
-            f"      {t}\n        {h}\n        {w}" for t, h, w in list(zip(v["targets"], v["html"], v["why"]))[:8]
+            f"      {t}\n        {h}\n        {w}"
+            for t, h, w in list(zip(v["targets"], v["html"], v["why"], strict=True))[:8]
         )
         + (f"\n      … and {len(v['targets']) - 8} more" if len(v["targets"]) > 8 else "")
         for v in violations
