@@ -6,7 +6,9 @@ Offline and light by design (see shared research tech notes):
 - the basemap is a blank local MapLibre style (static/map_style.json), so nothing is fetched from a tile or style CDN;
 - every participant with a record gets a marker at its centroid, and microstates get a larger one, because many have
   no polygon at 110m; the markers carry the tooltip (name, status, date);
-- the JSON is compact: pydeck's pretty-printing multiplies the payload.
+- the JSON is compact: pydeck's pretty-printing multiplies the payload;
+- every marker with a record carries its status symbol (config.STATUS_SYMBOLS, a deck.gl TextLayer whose glyphs are
+  drawn from the browser's own fonts into a canvas: nothing is fetched), so colour is never the only channel.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from functools import lru_cache
 import pandas as pd
 import pydeck as pdk
 
-from dashboard.config import ROOT, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from dashboard.config import ROOT, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, STATUS_SYMBOLS
 from dashboard.fmt import date_text
+from dashboard.palette import ink_on
 
 STATIC_URL = "app/static"
 GEO_URL = f"{STATIC_URL}/geo/world_110m.geojson"
 STYLE_URL = f"{STATIC_URL}/map_style.json"
 # Below this polygon area (square degrees at 110m) a country is hard to see or click: it gets a large marker.
 SMALL_AREA = 1.5
+# Marker radius in pixels: a marker with a record holds its symbol (SYMBOL_PX high); microstates with no record
+# keep a small grey dot.
+MARKER_PX, BARE_PX, SYMBOL_PX = 6, 4, 10
+SYMBOL_FONT = "DejaVu Sans, Arial, sans-serif"
 
 
 class CompactDeck(pdk.Deck):
@@ -90,11 +97,15 @@ def _date_label(d, prec) -> str:
 
 def markers(statuses: pd.DataFrame) -> list[dict]:
     """One marker per state with a record, plus every microstate; tooltip fields are plain text."""
+    return _markers(statuses)[0]
+
+
+def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
+    """The markers and, in the same order, their status classes."""
     _, area = shape_index()
     df = statuses[statuses["lon"].notna() & statuses["lat"].notna()]
     small = df["participant_id"].map(area).fillna(0.0) < SMALL_AREA
     df = df[(df["status"] != "none") | small]
-    small = small[df.index]
     n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
     base = df["status_label"] if "status_label" in df.columns else df["status"].map(STATUS_LABELS)
     labels = (
@@ -106,7 +117,7 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
         ]
     )
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
-    return [
+    out = [
         # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
         # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour, r: radius.
         {
@@ -116,17 +127,49 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
             "d": dl,
             "p": [round(float(x), 2), round(float(y), 2)],
             "c": _rgba(st, 255),
-            "r": (7 if st != "none" else 4) if sm else 4,
+            "r": MARKER_PX if st != "none" else BARE_PX,
         }
-        for pid, name, lab, dl, x, y, st, sm in zip(
-            df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], small, strict=True
+        for pid, name, lab, dl, x, y, st in zip(
+            df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], strict=True
         )
     ]
+    return out, list(df["status"])
+
+
+def symbols(dots: list[dict], classes: list[str]) -> dict[str, list[list[float]]]:
+    """The positions of the markers with a record, per status class that has a symbol: {status: [[lon, lat], …]}.
+    One TextLayer per class (a constant symbol and ink), so each symbol costs only its position in a rerun."""
+    out: dict[str, list[list[float]]] = {}
+    for m, st in zip(dots, classes, strict=True):
+        if STATUS_SYMBOLS.get(st):
+            out.setdefault(st, []).append(m["p"])
+    return out
+
+
+def symbol_layer(status: str, positions: list[list[float]]) -> pdk.Layer:
+    """The symbol of `status` on each of `positions`, in the ink that reads on its colour. Its glyphs are drawn by
+    deck.gl from the browser's own fonts into a canvas (the atlas holds just this symbol): nothing is fetched."""
+    # Quoted strings: pydeck sends a bare string as an accessor expression, a quoted one as the string itself;
+    # "-" is deck.gl's accessor for the datum itself (here the position), "@@='S'" one that returns "S".
+    return pdk.Layer(
+        "TextLayer",
+        id=f"symbol-{status}",
+        data=positions,
+        get_position="-",
+        get_text=f"\"@@='{STATUS_SYMBOLS[status]}'\"",  # an accessor (getText must be one) returning the symbol
+        get_size=SYMBOL_PX,  # in pixels, TextLayer's default unit
+        get_color=[*ink_on(STATUS_COLORS[status]), 255],
+        font_family=f'"{SYMBOL_FONT}"',
+        font_weight='"bold"',
+        character_set=f'"{STATUS_SYMBOLS[status]}"',
+        pickable=False,
+    )
 
 
 def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
     """The participation map for one selection (statuses from dashboard.status.select)."""
     states = statuses[statuses["kind"] != "organisation"]
+    dots_data, classes = _markers(states)
     countries = pdk.Layer(
         "GeoJsonLayer",
         id="countries",
@@ -143,7 +186,7 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
     dots = pdk.Layer(
         "ScatterplotLayer",
         id="markers",
-        data=markers(states),
+        data=dots_data,
         get_position="p",
         get_fill_color="c",
         get_radius="r",
@@ -154,8 +197,9 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
         pickable=True,
         auto_highlight=True,
     )
+    marks = [symbol_layer(st, pos) for st, pos in symbols(dots_data, classes).items()]
     return CompactDeck(
-        layers=[countries, dots],
+        layers=[countries, dots, *marks],
         initial_view_state=pdk.ViewState(latitude=25, longitude=12, zoom=height_zoom, min_zoom=0.3, max_zoom=7),
         map_provider=None,
         map_style=STYLE_URL,
@@ -172,7 +216,13 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
     none = states.loc[states["status"] == "none", "status_label"]
     labels = STATUS_LABELS | ({"none": none.iloc[0]} if len(none) and "status_label" in states.columns else {})
     rows = [
-        {"status": labels[s], "count": int(counts.get(s, 0)), "colour": "#{:02x}{:02x}{:02x}".format(*STATUS_COLORS[s])}
+        {
+            "status": labels[s],
+            "count": int(counts.get(s, 0)),
+            "colour": "#{:02x}{:02x}{:02x}".format(*STATUS_COLORS[s]),
+            "symbol": STATUS_SYMBOLS[s],
+            "ink": "#{:02x}{:02x}{:02x}".format(*ink_on(STATUS_COLORS[s])),
+        }
         for s in STATUS_ORDER
         if counts.get(s, 0) or s == "none"
     ]
@@ -180,7 +230,8 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
 
 
 def legend_svg(legend_df: pd.DataFrame, note: str | None = None) -> str:
-    """The map's legend as a small SVG (our own labels and counts only): swatch, label, number of states.
+    """The map's legend as a small SVG (our own labels and counts only): swatch with the markers' symbol, label,
+    number of states.
 
     Drawn without Plotly on purpose: the map page then loads no Plotly bundle, which on a 2-core machine competes
     with deck.gl for the first paint.
@@ -192,7 +243,13 @@ def legend_svg(legend_df: pd.DataFrame, note: str | None = None) -> str:
         label = escape(f"{r.status} ({r.count})")
         items.append(
             f'<rect x="{x}" y="6" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
-            f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>'
+            + (
+                f'<text x="{x + 9}" y="20" text-anchor="middle" font-family="sans-serif" font-size="13" '
+                f'font-weight="bold" fill="{r.ink}">{escape(r.symbol)}</text>'
+                if getattr(r, "symbol", "")
+                else ""
+            )
+            + f'<text x="{x + 24}" y="20" font-family="sans-serif" font-size="15" fill="#111827">{label}</text>'
         )
         x += 24 + int(8.2 * len(label)) + 22
     height = 30

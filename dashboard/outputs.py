@@ -8,6 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.fmt import esc
+
 
 def map_downloads(view: Any, selection: str, key: str = "map") -> None:
     """ "Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
@@ -51,9 +53,12 @@ def map_downloads(view: Any, selection: str, key: str = "map") -> None:
         )
 
 
-def plotly_chart(view: Any, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
+def plotly_chart(
+    view: Any, fig: Any, key: str, title: str | None = None, where: Any = st, text: str | None = None
+) -> None:
     """st.plotly_chart with the chart's own picture (modebar camera) carrying its title, the view date and the
-    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
+    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column).
+    `text`, the chart in a sentence with its figures (dashboard/views/alttext.py), is its alt text and its caption."""
     from dashboard import charts
 
     values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
@@ -61,4 +66,18 @@ def plotly_chart(view: Any, fig: Any, key: str, title: str | None = None, where:
     fig, config = charts.export_ready(
         fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
     )
-    where.plotly_chart(fig, key=key, config=config)
+    where.plotly_chart(fig, key=key, config=config, alt=text or None)
+    if text:
+        where.caption(esc(text))
+
+
+def deck_chart(deck: Any, text: str, legend_svg: str = "", legend_alt: str = "", **kwargs: Any) -> Any:
+    """st.pydeck_chart with its text alternative: `text` (the map in a sentence, dashboard/views/alttext.py) is the
+    map's alt text and, visibly, the caption under its legend (`legend_svg`, whose alt is `legend_alt`: the legend
+    in words). Returns what st.pydeck_chart returns (the selection, with on_select)."""
+    out = st.pydeck_chart(deck, alt=text, **kwargs)
+    if legend_svg:
+        st.image(legend_svg, caption=esc(text), alt=legend_alt or None)
+    else:
+        st.caption(esc(text))
+    return out

@@ -20,7 +20,7 @@ from dashboard import exports, guards, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
 from dashboard.db import DatasetUnavailable, Release
 from dashboard.fmt import date_text, esc, org_line, safe_url, safe_urls, verified_col  # noqa: F401 - pages call them via ui
-from dashboard.outputs import map_downloads, plotly_chart  # noqa: F401 - pages call them via ui
+from dashboard.outputs import deck_chart, map_downloads, plotly_chart  # noqa: F401 - pages call them via ui
 
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py

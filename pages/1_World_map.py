@@ -33,19 +33,18 @@ def world_map() -> None:
     if choice not in labels:
         choice = st.session_state["instrument"] = options[0]
     mv = mapview.map_view(rel, choice, as_of)
-    selected = st.pydeck_chart(mv.deck, on_select="rerun", selection_mode="single-object", key="map", height=520)
+    selected = ui.deck_chart(mv.deck, mv.text, mv.legend_svg, mv.legend_alt, on_select="rerun", key="map", height=520)
     ui.open_picked_country(selected, as_of)
     with picker:
         st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
         if choice in captions:
             st.caption(captions[choice])
-    st.image(mv.legend_svg, caption="Legend: status on the chosen date (number of states)")
     ui.map_downloads(view, choice)
     if mv.coverage:
         st.caption(f"Named list: {ui.esc(mv.coverage)}.")
     st.caption(
         "Hover a marker for the status and date; click a country or marker to open its profile. "
-        "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers."
+        "Each marker carries its status's symbol, as in the legend; small grey dots are microstates with no record."
     )
     # Organisations are parties in their own right but have no shape on the map: one line each, with the source.
     for line in mv.org_lines:

@@ -47,7 +47,7 @@ if iv.coverage:
 if iv.deck is None:
     ui.empty(iv.empty_participants)
 else:
-    st.pydeck_chart(iv.deck, key="imap", height=420)
+    ui.deck_chart(iv.deck, iv.map_text, iv.map_legend_svg, iv.map_legend_alt, key="imap", height=420)
     ui.map_downloads(view, iid, key="imap")
     if iv.participants is not None:
         ui.show(view, iv.participants)
@@ -64,7 +64,7 @@ if iv.scheduled is not None:
 if iv.timeline is None:
     ui.empty("No dated event on or before this date.")
 else:
-    ui.plotly_chart(view, iv.timeline, "timeline", f"Timeline of {iv.short_name}")
+    ui.plotly_chart(view, iv.timeline, "timeline", f"Timeline of {iv.short_name}", text=iv.timeline_text)
     if iv.events is not None:
         ui.show(view, iv.events)
 ui.sync_url(view, instrument=iid)

@@ -16,7 +16,7 @@ from dashboard import facts, fmt, lookups, maps, status
 from dashboard.cache import memo
 from dashboard.config import STATUS_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, alttext
 
 TABLE_COLUMNS = [
     "name",
@@ -56,6 +56,8 @@ class MapView:
     coverage: str | None  # how complete the named list is, in words, or None where nothing is counted
     count_line: str  # "20 states and 1 organisation with a record on 01 December 2026."
     empty: str | None  # the sentence shown instead of an empty map
+    text: str  # the map in a sentence, with its figures (its alt text and the legend's caption)
+    legend_alt: str  # the legend in words: symbol, status and count of each class
 
 
 @memo(256)
@@ -93,9 +95,10 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
     text = coverage_text(rel, selection, as_of)
     label = menu(rel)[1][selection]
     n_orgs = len(orgs)
+    legend = maps.legend(df)
     return MapView(
         deck=map_deck(rel, selection, as_of),
-        legend_svg=maps.legend_svg(maps.legend(df), text if text and len(text) <= 110 else None),
+        legend_svg=maps.legend_svg(legend, text if text and len(text) <= 110 else None),
         org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
         table=Table(
             frame,
@@ -112,6 +115,8 @@ def map_view(rel: Release, selection: str, as_of: date) -> MapView:
         + (f" and {n_orgs} organisation{'s' if n_orgs > 1 else ''}" if n_orgs else "")
         + f" with a record on {as_of:%d %B %Y}.",
         empty=None if len(rows) else f"No state has a record for this selection on {as_of:%d %B %Y}.",
+        text=alttext.map_sentence(label, as_of, df),
+        legend_alt=alttext.legend_words(legend),
     )
 
 

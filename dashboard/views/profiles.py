@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard import charts, facts, fmt, lookups, queries
+from dashboard import charts, facts, fmt, lookups, maps, queries
 from dashboard.cache import memo
 from dashboard.config import BLOC_LABELS, MAX_TABLE_ROWS, STATUS_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table, sourced
+from dashboard.views import SOURCE, Table, alttext, sourced
 from dashboard.views.mapview import map_deck
 
 # An instrument's life in a word or two, for its headline metric (the full sentence is the metric's help).
@@ -133,6 +133,10 @@ class InstrumentView:
     scheduled_line: str
     timeline: object | None
     events: Table | None
+    map_text: str = ""  # the map in a sentence (alt text and the legend's caption)
+    map_legend_svg: str = ""
+    map_legend_alt: str = ""
+    timeline_text: str = ""  # the timeline in a sentence (alt text and caption)
 
 
 @memo(512)
@@ -155,8 +159,9 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
         f"On {as_of:%d %B %Y}: {lf['life_text']}",
         ("UNVERIFIED: " + str(note)) if not i["verified"] else (f"Note: {note}" if note else None),
     ]
-    rows = facts.statuses(rel, iid, as_of)
-    rows = rows[rows["status"] != "none"]
+    every = facts.statuses(rel, iid, as_of)
+    rows = every[every["status"] != "none"]
+    legend = maps.legend(every)
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     acts = fmt.verified_col(
@@ -233,6 +238,12 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
             "events (latest first; the chart shows the same ones)",
             f"Timeline of {i['short_name']}",
             "timeline",
+        ),
+        map_text=alttext.map_sentence(str(i["short_name"]), as_of, every),
+        map_legend_svg=maps.legend_svg(legend),
+        map_legend_alt=alttext.legend_words(legend),
+        timeline_text=alttext.timeline_sentence(
+            str(i["short_name"]), as_of, ev.head(MAX_TABLE_ROWS), soon.head(MAX_TABLE_ROWS)
         ),
     )
 

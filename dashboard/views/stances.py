@@ -11,7 +11,7 @@ from dashboard import charts, facts, fmt, lookups
 from dashboard.cache import memo
 from dashboard.config import STANCE_COLORS, STANCE_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, alttext
 
 MATRIX_ROWS, MATRIX_COLS = 60, 30  # a readable matrix; the table under it lists every stance
 HEADERS = {
@@ -45,10 +45,12 @@ class StanceView:
     caption: str
     legend: str
     table: Table
+    text: str = ""  # the matrix in a sentence: its cells counted by stance (alt text and caption)
 
 
-def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int]:
-    """The matrix figure of the most active companies and commitments: (figure, companies shown, commitments)."""
+def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int, str]:
+    """The matrix figure of the most active companies and commitments: (figure, companies shown, commitments, the
+    matrix in a sentence)."""
     top_c = latest["company"].value_counts().head(MATRIX_ROWS).index
     top_i = latest["instrument"].value_counts().head(MATRIX_COLS).index
     cell = latest[latest["company"].isin(top_c) & latest["instrument"].isin(top_i)]
@@ -74,7 +76,8 @@ def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int]:
         .fillna("No record")
     )
     order = (matrix == "signed").sum(axis=1).sort_values(ascending=False, kind="stable").index
-    return charts.stance_matrix(matrix.loc[order], hover.loc[order]), len(top_c), len(top_i)
+    fig = charts.stance_matrix(matrix.loc[order], hover.loc[order])
+    return fig, len(top_c), len(top_i), alttext.matrix_sentence(matrix)
 
 
 def legend_text() -> str:
@@ -103,7 +106,7 @@ def stance_view(rel: Release, as_of: date, chosen: tuple[str, ...], stance: str,
     )
     if latest.empty:
         return StanceView(True, None, "", "", table)
-    fig, shown_c, shown_i = matrix_of(latest)
+    fig, shown_c, shown_i, text = matrix_of(latest)
     n_comp, n_inst = int(latest["company_id"].nunique()), int(latest["instrument_id"].nunique())
     caption = (
         f"{n_comp} companies × {n_inst} commitments; the latest stance on or before {as_of:%d %B %Y} in each "
@@ -115,4 +118,4 @@ def stance_view(rel: Release, as_of: date, chosen: tuple[str, ...], stance: str,
             else ""
         )
     )
-    return StanceView(False, fig, caption, legend_text(), table)
+    return StanceView(False, fig, caption, legend_text(), table, text)
