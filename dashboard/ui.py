@@ -26,6 +26,7 @@ state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+A11Y_CSS = Path(__file__).resolve().parent / "assets" / "a11y.css"
 
 
 @dataclass
@@ -102,6 +103,7 @@ def page(
     st.set_page_config(
         page_title=title if title == ATLAS_NAME else f"{title} · {ATLAS_NAME}", page_icon=str(FAVICON), layout="wide"
     )
+    focus_style()
     try:
         rel = queries.current_release()
         info = queries.dataset_info(rel)
@@ -135,6 +137,13 @@ def page(
     view._slot = st.empty()
     view._show_notice()
     return view
+
+
+def focus_style() -> None:
+    """Our own constant CSS (dashboard/assets/a11y.css): a visible keyboard-focus ring that differs from the
+    current-page highlight. st.html because no Streamlit element or theme option sets a focus style; a file that
+    holds only CSS goes to the event container, so it takes no room on the page."""
+    st.html(A11Y_CSS)
 
 
 def sidebar(view: View) -> None:

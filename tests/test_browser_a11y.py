@@ -122,3 +122,39 @@ def test_axe_no_serious_or_critical_violation(browser, atlas, path, mode):
     )
     assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
     ctx.close()
+
+
+FOCUS_STYLE = """(el) => { const s = getComputedStyle(el);
+    return {outline: s.outlineStyle === 'none' ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+            width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow, background: s.backgroundColor}; }"""
+
+
+def test_keyboard_focus_on_a_nav_link_looks_different_from_the_current_page_link(browser, atlas):
+    """Tab to a sidebar link that is not the current page: it must show a focus ring (an outline of at least 2 px)
+    and so look different from the current page's link, which Streamlit marks with a pale background only (before,
+    a focused link got exactly that background and nothing else: E2 of the UX review)."""
+    ctx, _ = new_context(browser)
+    page = ctx.new_page()
+    page.goto(f"{atlas.url}/World_map?instrument=cets-225", wait_until="domcontentloaded")
+    wait_ready(page)
+    links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    current = links.filter(has_text="World map").first
+    current_look = current.evaluate(FOCUS_STYLE)
+    focused = None
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        text = page.evaluate(
+            """() => { const e = document.activeElement;
+                       return e && e.matches('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+                           ? e.innerText.trim() : null; }"""
+        )
+        if text and text.endswith("Entry into force"):
+            focused = page.evaluate(f"() => ({FOCUS_STYLE})(document.activeElement)")
+            break
+    assert focused is not None, "Tab never reached the 'Entry into force' link in the sidebar"
+    shot(page, "a11y-focus-nav", page.locator('[data-testid="stSidebar"]'))
+    assert focused["outline"] != "none" and focused["width"] >= 2, f"no visible focus ring: {focused}"
+    assert (focused["outline"], focused["shadow"]) != (current_look["outline"], current_look["shadow"]), (
+        f"the focused link looks like the current-page link: focused {focused}, current {current_look}"
+    )
+    ctx.close()
