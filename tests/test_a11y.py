@@ -226,3 +226,10 @@ def test_status_palette_stays_distinct_for_colour_blind_readers():
 def test_palette_check_fails_for_colours_a_reader_cannot_tell_apart(pair):
     d, *_ = closest_pair(dict(STATUS_COLORS) | {"x": pair[0], "y": pair[1]})
     assert d < MIN_DELTA
+
+
+def test_matrix_legend_names_every_symbol_with_its_stance():
+    from dashboard.views.stances import legend_text
+
+    text = legend_text()
+    assert "✓ signed (blue)" in text and "✕ declined (vermilion)" in text and "○ not on the list" in text

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import charts, facts, fmt, lookups
 from dashboard.cache import memo
-from dashboard.config import STANCE_COLORS, STANCE_LABELS
+from dashboard.config import STANCE_COLORS, STANCE_LABELS, STANCE_SYMBOLS
 from dashboard.db import Release
 from dashboard.views import SOURCE, Table, alttext
 
@@ -81,11 +81,13 @@ def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int, str]:
 
 
 def legend_text() -> str:
-    """The matrix colours in words, from the palette itself (so the prose cannot drift from the colours)."""
+    """The matrix's symbols and colours in words, from the palette itself (so the prose cannot drift from them)."""
     return (
-        "Colours: "
+        "Symbols and colours: "
         + ", ".join(
-            f"{COLOUR_NAMES.get(STANCE_COLORS[s], STANCE_COLORS[s])} {STANCE_LABELS[s].lower()}" for s in STANCE_LABELS
+            (f"{STANCE_SYMBOLS[s]} " if STANCE_SYMBOLS[s] else "")
+            + f"{STANCE_LABELS[s].lower()} ({COLOUR_NAMES.get(STANCE_COLORS[s], STANCE_COLORS[s])})"
+            for s in STANCE_LABELS
         )
         + "."
     )
