@@ -17,6 +17,7 @@ import itertools
 import json
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -106,6 +107,8 @@ def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
     df = statuses[statuses["lon"].notna() & statuses["lat"].notna()]
     small = df["participant_id"].map(area).fillna(0.0) < SMALL_AREA
     df = df[(df["status"] != "none") | small]
+    # Grey no-record dots first: deck.gl draws (and picks) later data on top, so a dot never hides a record's marker.
+    df = df.iloc[np.argsort((df["status"] != "none").to_numpy(), kind="stable")]
     n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
     base = df["status_label"] if "status_label" in df.columns else df["status"].map(STATUS_LABELS)
     labels = (

@@ -73,11 +73,11 @@ def plotly_chart(
 
 def deck_chart(deck: Any, text: str, legend_svg: str = "", legend_alt: str = "", **kwargs: Any) -> Any:
     """st.pydeck_chart with its text alternative: `text` (the map in a sentence, dashboard/views/alttext.py) is the
-    map's alt text and, visibly, the caption under its legend (`legend_svg`, whose alt is `legend_alt`: the legend
-    in words). Returns what st.pydeck_chart returns (the selection, with on_select)."""
+    map's alt text and, visibly, a caption under its legend (`legend_svg`, whose alt is `legend_alt`: the legend in
+    words). Returns what st.pydeck_chart returns (the selection, with on_select)."""
     out = st.pydeck_chart(deck, alt=text, **kwargs)
     if legend_svg:
-        st.image(legend_svg, caption=esc(text), alt=legend_alt or None)
-    else:
-        st.caption(esc(text))
+        # A short image caption: st.image sizes the picture to its caption, and the sentence would stretch the SVG.
+        st.image(legend_svg, caption="Legend: status on the chosen date (number of states)", alt=legend_alt or None)
+    st.caption(esc(text))
     return out
