@@ -32,7 +32,7 @@ STYLE_URL = f"{STATIC_URL}/map_style.json"
 SMALL_AREA = 1.5
 # Marker radius in pixels: a marker with a record holds its symbol (SYMBOL_PX high); microstates with no record
 # keep a small grey dot.
-MARKER_PX, BARE_PX, SYMBOL_PX = 6, 4, 10
+MARKER_PX, BARE_PX, SYMBOL_PX = 6, 4, 13
 SYMBOL_FONT = "DejaVu Sans, Arial, sans-serif"
 
 
