@@ -8,6 +8,7 @@ import itertools
 import json
 from datetime import date
 
+import colorspacious  # requirements-dev.txt: a missing install fails the run instead of skipping the check
 import numpy as np
 import pandas as pd
 import pytest
@@ -188,7 +189,6 @@ def test_stance_matrix_writes_a_symbol_in_every_cell_with_a_stance():
 
 # ------------------------------------------------------------------------------------------- colour-blind palette
 
-colorspacious = pytest.importorskip("colorspacious")
 # The smallest CAM02-UCS distance (ΔE′) allowed between two status colours, for normal vision and each full
 # dichromacy (colorspacious's simulation, Machado et al. 2009, severity 100). The palette's closest pair is 7.1
 # (tritanopia: "Applies as EU member" yellow vs "Issuer (scheduled / bill pending)" light orange).
