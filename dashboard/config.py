@@ -179,7 +179,9 @@ STANCE_COLORS = {
     "signed": "#0072B2",
     "partial": "#56B4E9",
     "declined": "#D55E00",
-    "withdrew": "#CC79A7",
+    # Tol's wine, not the map's reddish purple (#CC79A7): that purple and "not on the list" grey were 3.5 apart
+    # (CAM02-UCS) under deuteranopia; tests/test_a11y.py keeps every pair >= 7.
+    "withdrew": "#882255",
     "supported": "#009E73",
     "opposed": "#E69F00",
     "not_listed": "#9CA3AF",

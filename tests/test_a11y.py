@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, maps
-from dashboard.config import STANCE_SYMBOLS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, STATUS_SYMBOLS
+from dashboard.config import STANCE_COLORS, STANCE_SYMBOLS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, STATUS_SYMBOLS
+from dashboard.palette import hex_rgb
 from dashboard.views import alttext
 
 pytestmark = pytest.mark.unit
@@ -190,8 +191,9 @@ def test_stance_matrix_writes_a_symbol_in_every_cell_with_a_stance():
 # ------------------------------------------------------------------------------------------- colour-blind palette
 
 # The smallest CAM02-UCS distance (ΔE′) allowed between two status colours, for normal vision and each full
-# dichromacy (colorspacious's simulation, Machado et al. 2009, severity 100). The palette's closest pair is 7.1
-# (tritanopia: "Applies as EU member" yellow vs "Issuer (scheduled / bill pending)" light orange).
+# dichromacy (colorspacious's simulation, Machado et al. 2009, severity 100). The map palette's closest pair is 7.1
+# (tritanopia: "Applies as EU member" yellow vs "Issuer (scheduled / bill pending)" light orange), the stances
+# matrix's 11.7 (tritanopia: signed blue vs supported green).
 MIN_DELTA = 7.0
 VISIONS = (None, "deuteranomaly", "protanomaly", "tritanomaly")
 
@@ -213,8 +215,13 @@ def closest_pair(palette: dict[str, tuple[int, int, int]]) -> tuple[float, str |
     return out
 
 
-def test_status_palette_stays_distinct_for_colour_blind_readers():
-    d, cvd, a, b = closest_pair(STATUS_COLORS)
+@pytest.mark.parametrize(
+    "palette",
+    [STATUS_COLORS, {k: hex_rgb(v) for k, v in STANCE_COLORS.items()}],
+    ids=["map statuses", "stances matrix"],
+)
+def test_palette_stays_distinct_for_colour_blind_readers(palette):
+    d, cvd, a, b = closest_pair(palette)
     assert d >= MIN_DELTA, f"{a} and {b} are {d:.1f} apart (CAM02-UCS) for {cvd or 'normal'} vision: < {MIN_DELTA}"
 
 

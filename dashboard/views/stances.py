@@ -33,6 +33,7 @@ COLOUR_NAMES = {
     "#D55E00": "vermilion",
     "#E69F00": "orange",
     "#CC79A7": "purple",
+    "#882255": "wine",
     "#9CA3AF": "mid grey",
     "#E5E7EB": "light grey",
 }
