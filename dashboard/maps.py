@@ -30,9 +30,9 @@ GEO_URL = f"{STATIC_URL}/geo/world_110m.geojson"
 STYLE_URL = f"{STATIC_URL}/map_style.json"
 # Below this polygon area (square degrees at 110m) a country is hard to see or click: it gets a large marker.
 SMALL_AREA = 1.5
-# Marker radius in pixels: a marker with a record holds its symbol (SYMBOL_PX high); microstates with no record
-# keep a small grey dot.
-MARKER_PX, BARE_PX, SYMBOL_PX = 6, 4, 13
+# Marker radius in screen pixels at every zoom: a marker with a record holds its symbol (SYMBOL_PX high);
+# microstates with no record keep a small grey dot.
+MARKER_PX, BARE_PX, SYMBOL_PX = 10, 6, 13
 SYMBOL_FONT = "DejaVu Sans, Arial, sans-serif"
 
 
@@ -193,7 +193,9 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
         get_position="p",
         get_fill_color="c",
         get_radius="r",
-        radius_units="pixels",
+        # Quoted: unquoted, pydeck sent the accessor expression "@@=pixels", which deck.gl does not read as a unit,
+        # so radii were in common units (x1.9 at the initial zoom, x128 at the deepest) and outgrew their symbols.
+        radius_units='"pixels"',
         stroked=True,
         get_line_color=[17, 24, 39, 255],
         line_width_min_pixels=1,

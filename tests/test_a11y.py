@@ -240,3 +240,10 @@ def test_matrix_legend_names_every_symbol_with_its_stance():
 
     text = legend_text()
     assert "✓ signed (blue)" in text and "✕ declined (vermilion)" in text and "○ not on the list" in text
+
+
+def test_marker_radii_are_screen_pixels_so_markers_keep_their_symbols_at_every_zoom():
+    df = CETS.assign(lon=0.0, lat=0.0, verified=True, action_date=None, date_precision="day")
+    spec = {layer["id"]: layer for layer in json.loads(maps.world_map(df).to_json())["layers"]}
+    assert spec["markers"]["radiusUnits"] == "pixels"  # not "@@=pixels", an expression deck.gl ignores as a unit
+    assert 2 * maps.MARKER_PX >= maps.SYMBOL_PX + 4
