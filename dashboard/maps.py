@@ -122,16 +122,17 @@ def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
     out = [
         # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
-        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour, r: radius.
+        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour (RGB: deck.gl makes
+        # it opaque), r: radius, sent only for a no-record dot (a record's marker is MARKER_PX: see get_radius).
         {
             "id": pid,
             "n": name,
             "s": lab,
             "d": dl,
             "p": [round(float(x), 2), round(float(y), 2)],
-            "c": _rgba(st, 255),
-            "r": MARKER_PX if st != "none" else BARE_PX,
+            "c": list(STATUS_COLORS[st]),
         }
+        | ({} if st != "none" else {"r": BARE_PX})
         for pid, name, lab, dl, x, y, st in zip(
             df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], strict=True
         )
@@ -192,7 +193,7 @@ def world_map(statuses: pd.DataFrame, height_zoom: float = 0.9) -> CompactDeck:
         data=dots_data,
         get_position="p",
         get_fill_color="c",
-        get_radius="r",
+        get_radius=f"r||{MARKER_PX}",
         # Quoted: unquoted, pydeck sent the accessor expression "@@=pixels", which deck.gl does not read as a unit,
         # so radii were in common units (x1.9 at the initial zoom, x128 at the deepest) and outgrew their symbols.
         radius_units='"pixels"',
