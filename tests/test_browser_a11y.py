@@ -10,6 +10,7 @@ fixture release (tests/fixtures/sources), offline: every outside request is bloc
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -140,20 +141,31 @@ def test_keyboard_focus_on_a_nav_link_looks_different_from_the_current_page_link
     page.goto(f"{atlas.url}/World_map?instrument=cets-225", wait_until="domcontentloaded")
     wait_ready(page)
     links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    page.wait_for_function(
+        'n => document.querySelectorAll(\'[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]\').length >= n',
+        arg=len(PAGES),
+    )
     current = links.filter(has_text="World map").first
     current_look = current.evaluate(FOCUS_STYLE)
-    focused = None
-    for _ in range(30):
+    focused, path = None, []
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # Tab from the page's start
+    for _ in range(40):
         page.keyboard.press("Tab")
+        page.wait_for_timeout(50)
         text = page.evaluate(
             """() => { const e = document.activeElement;
                        return e && e.matches('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
-                           ? e.innerText.trim() : null; }"""
+                           ? e.innerText.trim() : (e ? e.tagName : null); }"""
         )
+        path.append(text)
         if text and text.endswith("Entry into force"):
+            with contextlib.suppress(playwright_sync.TimeoutError):  # the style arrives with the page's first run
+                page.wait_for_function(
+                    "() => getComputedStyle(document.activeElement).outlineStyle !== 'none'", timeout=5000
+                )
             focused = page.evaluate(f"() => ({FOCUS_STYLE})(document.activeElement)")
             break
-    assert focused is not None, "Tab never reached the 'Entry into force' link in the sidebar"
+    assert focused is not None, f"Tab never reached the 'Entry into force' link in the sidebar: {path}"
     shot(page, "a11y-focus-nav", page.locator('[data-testid="stSidebar"]'))
     assert focused["outline"] != "none" and focused["width"] >= 2, f"no visible focus ring: {focused}"
     assert (focused["outline"], focused["shadow"]) != (current_look["outline"], current_look["shadow"]), (
