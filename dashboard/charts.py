@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.cache import memo
-from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS
+from dashboard.config import ATLAS_NAME, BINDING_COLORS, KIND_LABELS, STANCE_COLORS, STANCE_LABELS, STANCE_SYMBOLS
 from dashboard.eif import Progress
 
 # Every chart is its own light card, on either theme: white paper, dark text, light grid, all set here. Streamlit's
@@ -137,7 +137,8 @@ def company_stances(stances: pd.DataFrame, top: int = 30) -> go.Figure:
 
 
 def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
-    """Companies x instruments heatmap of stance classes; `hover` holds the cell text (date, quote, source)."""
+    """Companies x instruments heatmap of stance classes; `hover` holds the cell text (date, quote, source). Every
+    cell shows its stance's symbol too (config.STANCE_SYMBOLS, in the ink Plotly picks to contrast with the cell)."""
     classes = ["none", "signed", "partial", "supported", "declined", "opposed", "withdrew", "not_listed"]
     code = {c: i for i, c in enumerate(classes)}
     z = matrix.replace(code).astype(float).values
@@ -156,6 +157,9 @@ def stance_matrix(matrix: pd.DataFrame, hover: pd.DataFrame) -> go.Figure:
             showscale=False,
             customdata=hover.values,
             hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+            text=matrix.replace(STANCE_SYMBOLS).values,
+            texttemplate="%{text}",
+            textfont=dict(size=15),
             xgap=2,
             ygap=2,
         )

@@ -108,12 +108,32 @@ STATUS_COLORS = {
     "issuer_pending": (255, 205, 130),
     "endorsed": (0, 158, 115),
     "voted_yes": (17, 119, 51),
-    "abstained": (221, 204, 119),
+    # A neutral grey-beige, not Tol's sand (221, 204, 119): the sand and "issuer_pending" were 2.4 apart under
+    # protanopia (CAM02-UCS), the same colour to such a reader; tests/test_a11y.py keeps every pair >= 7.
+    "abstained": (180, 180, 165),
     "voted_no": (136, 34, 85),
     "withdrew": (204, 121, 167),
     "declined": (213, 94, 0),
     "issuer_ended": (120, 120, 120),
     "none": (215, 219, 224),
+}
+# One character per status class, drawn on each map marker and in the legend: the status is never told by colour
+# alone. Mostly the label's initial (S signed, E endorsed, Y/A/N votes, W withdrew), ✓ for a consent to be bound and
+# ✕ for a refusal; "No record" has none. DejaVu Sans, Liberation Sans, Arial, Segoe UI and Helvetica all have ✓ ✕.
+STATUS_SYMBOLS = {
+    "party": "✓",
+    "signed": "S",
+    "jurisdiction": "I",
+    "member_bound": "M",
+    "issuer_pending": "P",
+    "endorsed": "E",
+    "voted_yes": "Y",
+    "abstained": "A",
+    "voted_no": "N",
+    "withdrew": "W",
+    "declined": "✕",
+    "issuer_ended": "R",
+    "none": "",
 }
 ACTION_STATUS = {
     "ratified": "party",
@@ -159,10 +179,23 @@ STANCE_COLORS = {
     "signed": "#0072B2",
     "partial": "#56B4E9",
     "declined": "#D55E00",
-    "withdrew": "#CC79A7",
+    # Tol's wine, not the map's reddish purple (#CC79A7): that purple and "not on the list" grey were 3.5 apart
+    # (CAM02-UCS) under deuteranopia; tests/test_a11y.py keeps every pair >= 7.
+    "withdrew": "#882255",
     "supported": "#009E73",
     "opposed": "#E69F00",
     "not_listed": "#9CA3AF",
     "none": "#E5E7EB",
+}
+# The stances matrix writes one of these in every cell (the colour is never the only channel).
+STANCE_SYMBOLS = {
+    "signed": "✓",
+    "partial": "½",
+    "supported": "+",
+    "declined": "✕",
+    "opposed": "−",
+    "withdrew": "W",
+    "not_listed": "○",
+    "none": "",
 }
 BINDING_COLORS = {"Binding": "#0072B2", "Voluntary": "#E69F00"}

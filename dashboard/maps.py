@@ -6,7 +6,9 @@ Offline and light by design (see shared research tech notes):
 - the basemap is a blank local MapLibre style (static/map_style.json), so nothing is fetched from a tile or style CDN;
 - every participant with a record gets a marker at its centroid, and microstates get a larger one, because many have
   no polygon at 110m; the markers carry the tooltip (name, status, date);
-- the JSON is compact: pydeck's pretty-printing multiplies the payload.
+- the JSON is compact: pydeck's pretty-printing multiplies the payload;
+- every marker with a record carries its status symbol (config.STATUS_SYMBOLS, a deck.gl TextLayer whose glyphs are
+  drawn from the browser's own fonts into a canvas: nothing is fetched), so colour is never the only channel.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import itertools
 import json
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from dashboard.config import ROOT, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from dashboard.config import ROOT, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER, STATUS_SYMBOLS
 from dashboard.fmt import date_text
+from dashboard.palette import ink_on
 
 STATIC_URL = "app/static"
 GEO_URL = f"{STATIC_URL}/geo/world_110m.geojson"
@@ -38,6 +42,10 @@ PHONE_MAP_HEIGHT = 250
 PHONE_TOOLTIP = {"transform": "none", "left": "50%", "top": "auto", "bottom": "6px", "translate": "-50% 0"}
 # A phone's legend wraps into rows this wide (px): narrower than a 390 px screen's map column, at full text size.
 PHONE_LEGEND_WIDTH = 330
+# Marker radius in screen pixels at every zoom: a marker with a record holds its symbol (SYMBOL_PX high);
+# microstates with no record keep a small grey dot.
+MARKER_PX, BARE_PX, SYMBOL_PX = 10, 6, 13
+SYMBOL_FONT = "DejaVu Sans, Arial, sans-serif"
 
 
 class CompactDeck(pdk.Deck):
@@ -102,11 +110,17 @@ def _date_label(d, prec) -> str:
 
 def markers(statuses: pd.DataFrame) -> list[dict]:
     """One marker per state with a record, plus every microstate; tooltip fields are plain text."""
+    return _markers(statuses)[0]
+
+
+def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
+    """The markers and, in the same order, their status classes."""
     _, area = shape_index()
     df = statuses[statuses["lon"].notna() & statuses["lat"].notna()]
     small = df["participant_id"].map(area).fillna(0.0) < SMALL_AREA
     df = df[(df["status"] != "none") | small]
-    small = small[df.index]
+    # Grey no-record dots first: deck.gl draws (and picks) later data on top, so a dot never hides a record's marker.
+    df = df.iloc[np.argsort((df["status"] != "none").to_numpy(), kind="stable")]
     n = df["n_instruments"] if "n_instruments" in df.columns else pd.Series(0, index=df.index)
     base = df["status_label"] if "status_label" in df.columns else df["status"].map(STATUS_LABELS)
     labels = (
@@ -118,22 +132,54 @@ def markers(statuses: pd.DataFrame) -> list[dict]:
         ]
     )
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
-    return [
+    out = [
         # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
-        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour, r: radius.
+        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour (RGB: deck.gl makes
+        # it opaque), r: radius, sent only for a no-record dot (a record's marker is MARKER_PX: see get_radius).
         {
             "id": pid,
             "n": name,
             "s": lab,
             "d": dl,
             "p": [round(float(x), 2), round(float(y), 2)],
-            "c": _rgba(st, 255),
-            "r": (7 if st != "none" else 4) if sm else 4,
+            "c": list(STATUS_COLORS[st]),
         }
-        for pid, name, lab, dl, x, y, st, sm in zip(
-            df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], small, strict=True
+        | ({} if st != "none" else {"r": BARE_PX})
+        for pid, name, lab, dl, x, y, st in zip(
+            df["participant_id"], df["name"], labels, dates, df["lon"], df["lat"], df["status"], strict=True
         )
     ]
+    return out, list(df["status"])
+
+
+def symbols(dots: list[dict], classes: list[str]) -> dict[str, list[list[float]]]:
+    """The positions of the markers with a record, per status class that has a symbol: {status: [[lon, lat], …]}.
+    One TextLayer per class (a constant symbol and ink), so each symbol costs only its position in a rerun."""
+    out: dict[str, list[list[float]]] = {}
+    for m, st in zip(dots, classes, strict=True):
+        if STATUS_SYMBOLS.get(st):
+            out.setdefault(st, []).append(m["p"])
+    return out
+
+
+def symbol_layer(status: str, positions: list[list[float]]) -> pdk.Layer:
+    """The symbol of `status` on each of `positions`, in the ink that reads on its colour. Its glyphs are drawn by
+    deck.gl from the browser's own fonts into a canvas (the atlas holds just this symbol): nothing is fetched."""
+    # Quoted strings: pydeck sends a bare string as an accessor expression, a quoted one as the string itself;
+    # "-" is deck.gl's accessor for the datum itself (here the position), "@@='S'" one that returns "S".
+    return pdk.Layer(
+        "TextLayer",
+        id=f"symbol-{status}",
+        data=positions,
+        get_position="-",
+        get_text=f"\"@@='{STATUS_SYMBOLS[status]}'\"",  # an accessor (getText must be one) returning the symbol
+        get_size=SYMBOL_PX,  # in pixels, TextLayer's default unit
+        get_color=[*ink_on(STATUS_COLORS[status]), 255],
+        font_family=f'"{SYMBOL_FONT}"',
+        font_weight='"bold"',
+        character_set=f'"{STATUS_SYMBOLS[status]}"',
+        pickable=False,
+    )
 
 
 def initial_view(phone: bool = False) -> pdk.ViewState:
@@ -147,6 +193,7 @@ def world_map(statuses: pd.DataFrame, phone: bool = False) -> CompactDeck:
     Its colours read on either theme: the basemap style's background is a translucent tint (static/map_style.json),
     so the page's own background (light or dark) shows through as the sea."""
     states = statuses[statuses["kind"] != "organisation"]
+    dots_data, classes = _markers(states)
     countries = pdk.Layer(
         "GeoJsonLayer",
         id="countries",
@@ -163,19 +210,22 @@ def world_map(statuses: pd.DataFrame, phone: bool = False) -> CompactDeck:
     dots = pdk.Layer(
         "ScatterplotLayer",
         id="markers",
-        data=markers(states),
+        data=dots_data,
         get_position="p",
         get_fill_color="c",
-        get_radius="r",
-        radius_units="pixels",
+        get_radius=f"r||{MARKER_PX}",
+        # Quoted: unquoted, pydeck sent the accessor expression "@@=pixels", which deck.gl does not read as a unit,
+        # so radii were in common units (x1.9 at the initial zoom, x128 at the deepest) and outgrew their symbols.
+        radius_units='"pixels"',
         stroked=True,
         get_line_color=[17, 24, 39, 255],
         line_width_min_pixels=1,
         pickable=True,
         auto_highlight=True,
     )
+    marks = [symbol_layer(st, pos) for st, pos in symbols(dots_data, classes).items()]
     return CompactDeck(
-        layers=[countries, dots],
+        layers=[countries, dots, *marks],
         initial_view_state=initial_view(phone),
         map_provider=None,
         map_style=STYLE_URL,
@@ -192,7 +242,13 @@ def legend(statuses: pd.DataFrame) -> pd.DataFrame:
     none = states.loc[states["status"] == "none", "status_label"]
     labels = STATUS_LABELS | ({"none": none.iloc[0]} if len(none) and "status_label" in states.columns else {})
     rows = [
-        {"status": labels[s], "count": int(counts.get(s, 0)), "colour": "#{:02x}{:02x}{:02x}".format(*STATUS_COLORS[s])}
+        {
+            "status": labels[s],
+            "count": int(counts.get(s, 0)),
+            "colour": "#{:02x}{:02x}{:02x}".format(*STATUS_COLORS[s]),
+            "symbol": STATUS_SYMBOLS[s],
+            "ink": "#{:02x}{:02x}{:02x}".format(*ink_on(STATUS_COLORS[s])),
+        }
         for s in STATUS_ORDER
         if counts.get(s, 0) or s == "none"
     ]
@@ -215,7 +271,8 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def legend_svg(legend_df: pd.DataFrame, note: str | None = None, max_width: int | None = None) -> str:
-    """The map's legend as a small SVG (our own labels and counts only): swatch, label, number of states.
+    """The map's legend as a small SVG (our own labels and counts only): swatch with the markers' symbol, label,
+    number of states.
 
     Drawn without Plotly on purpose: the map page then loads no Plotly bundle, which on a 2-core machine competes
     with deck.gl for the first paint. It sits on its own white card, so its dark text reads on a dark page too.
@@ -233,7 +290,13 @@ def legend_svg(legend_df: pd.DataFrame, note: str | None = None, max_width: int 
             x, y = 0, y + 28
         items.append(
             f'<rect x="{x}" y="{y + 6}" width="18" height="18" fill="{r.colour}" stroke="#6B7280" stroke-width="0.6"/>'
-            f'<text x="{x + 24}" y="{y + 20}" {LEGEND_FONT}>{label}</text>'
+            + (
+                f'<text x="{x + 9}" y="{y + 20}" text-anchor="middle" font-family="sans-serif" font-size="13" '
+                f'font-weight="bold" fill="{r.ink}">{escape(r.symbol)}</text>'
+                if getattr(r, "symbol", "")
+                else ""
+            )
+            + f'<text x="{x + 24}" y="{y + 20}" {LEGEND_FONT}>{label}</text>'
         )
         widest = max(widest, x + w)
         x += w + 22

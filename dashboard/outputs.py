@@ -8,6 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.fmt import esc
+
 
 def map_downloads(view: Any, selection: str, key: str = "map") -> None:
     """ "Map as PNG", "Map as SVG", "Time-lapse as GIF" of `selection` on the view date, each made when clicked
@@ -53,9 +55,12 @@ def map_downloads(view: Any, selection: str, key: str = "map") -> None:
         )
 
 
-def plotly_chart(view: Any, fig: Any, key: str, title: str | None = None, where: Any = st) -> None:
+def plotly_chart(
+    view: Any, fig: Any, key: str, title: str | None = None, where: Any = st, text: str | None = None
+) -> None:
     """st.plotly_chart with the chart's own picture (modebar camera) carrying its title, the view date and the
-    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column)."""
+    source line with this view's link (dashboard.charts.export_ready); `where` is the container (e.g. a column).
+    `text`, the chart in a sentence with its figures (dashboard/views/alttext.py), is its alt text and its caption."""
     from dashboard import charts
 
     mode = getattr(view, "mode", "page")
@@ -72,4 +77,6 @@ def plotly_chart(view: Any, fig: Any, key: str, title: str | None = None, where:
         from dashboard.largetype import large_type
 
         fig = large_type(fig)
-    where.plotly_chart(fig, key=key, config=config)
+    where.plotly_chart(fig, key=key, config=config, alt=text or None)
+    if text:
+        where.caption(esc(text))

@@ -237,15 +237,17 @@ def player(
         frame = timelapse.frame(view.rel, selection, view.as_of, at, phone)  # on the view date: the page's own deck
         if pick:
             chosen = st.pydeck_chart(
-                frame.deck, on_select="rerun", selection_mode="single-object", key=key, height=height
+                frame.deck, on_select="rerun", selection_mode="single-object", key=key, height=height, alt=frame.text
             )
             # On the date shown (one a link can carry); a tap on a touch screen's marker shows its tooltip only.
             ui.open_picked_country(chosen, at if at >= ui.MIN_DATE else view.as_of, countries_only=screen != "desktop")
         else:
-            st.pydeck_chart(frame.deck, key=key, height=height)
+            st.pydeck_chart(frame.deck, key=key, height=height, alt=frame.text)
         slider = st.container() if head is not None else None
         svg = legend if legend and at == view.as_of else frame.legend_svg
-        st.image(svg, caption="Legend: status on the date shown (number of states)")
+        # The map's text alternative (alt) is also its caption: the figures of the date shown, in a sentence.
+        st.image(svg, caption="Legend: status on the date shown (number of states)", alt=frame.legend_alt)
+        st.caption(ui.esc(frame.text))
         if view.mode == "embed":
             return
         with head if head is not None else st.container():

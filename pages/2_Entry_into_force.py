@@ -39,7 +39,7 @@ ui.progress_metrics(tv.metrics)
 if tv.unverified_note:
     st.caption(tv.unverified_note)
 ui.verdict(*tv.verdict)
-ui.plotly_chart(view, tv.figure, "eif")
+ui.plotly_chart(view, tv.figure, "eif", text=tv.figure_text)
 
 st.subheader("Who has ratified, who has only signed")
 if tv.table is None:

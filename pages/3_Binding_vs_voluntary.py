@@ -27,8 +27,8 @@ region = f[1].selectbox(
 )
 bv = binding.binding_view(rel, as_of, bloc, region)
 c = st.columns(2)
-ui.plotly_chart(view, bv.over_time, "over-time", where=c[0])
-ui.plotly_chart(view, bv.by_kind, "by-kind", where=c[1])
+ui.plotly_chart(view, bv.over_time, "over-time", where=c[0], text=bv.over_time_text)
+ui.plotly_chart(view, bv.by_kind, "by-kind", where=c[1], text=bv.by_kind_text)
 ui.cite_table(view, bv.instruments)
 
 st.subheader("Per country: binding and voluntary commitments")
@@ -38,7 +38,7 @@ if bv.countries is None:
 else:
     if bv.partial_line:
         st.caption(bv.partial_line)
-    ui.plotly_chart(view, bv.countries_figure, "countries")
+    ui.plotly_chart(view, bv.countries_figure, "countries", text=bv.countries_text)
     ui.show(view, bv.countries)
 
 st.subheader("Per company: voluntary stances")
@@ -46,6 +46,6 @@ if bv.companies is None:
     ui.empty("No company headquartered in this selection has a recorded stance on this date.")
 else:
     st.caption("Filtered by the company's headquarters country.")
-    ui.plotly_chart(view, bv.companies_figure, "companies")
+    ui.plotly_chart(view, bv.companies_figure, "companies", text=bv.companies_text)
     ui.cite_table(view, bv.companies)
 ui.sync_url(view, bloc=bloc, region=region)

@@ -38,7 +38,7 @@ if sv.empty:
     ui.empty("No company stance matches these filters on this date.")
 else:
     st.caption(sv.caption)
-    ui.plotly_chart(view, sv.figure, "matrix", "Company stances on voluntary commitments")
+    ui.plotly_chart(view, sv.figure, "matrix", "Company stances on voluntary commitments", text=sv.text)
     st.caption(sv.legend)
     st.subheader("Every stance behind the matrix")
     ui.show(view, sv.table)

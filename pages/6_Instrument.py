@@ -43,7 +43,7 @@ if iv.has_rule:
 
 st.subheader("Signatories and participants")
 if iv.coverage:
-    st.caption(iv.coverage)
+    st.markdown(iv.coverage)  # not a caption: a link at its opacity is 3:1 (axe color-contrast)
 if iv.deck is None:
     ui.empty(iv.empty_participants)
 else:
@@ -64,7 +64,7 @@ if iv.scheduled is not None:
 if iv.timeline is None:
     ui.empty("No dated event on or before this date.")
 else:
-    ui.plotly_chart(view, iv.timeline, "timeline", f"Timeline of {iv.short_name}")
+    ui.plotly_chart(view, iv.timeline, "timeline", f"Timeline of {iv.short_name}", text=iv.timeline_text)
     if iv.events is not None:
         ui.show(view, iv.events)
 ui.sync_url(view, instrument=iid)

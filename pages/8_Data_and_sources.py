@@ -41,6 +41,7 @@ if db_file is not None:
 elif dv.is_file:
     c[2].caption("The DuckDB file of this release is no longer on the server: reload the page for the current release.")
 st.caption(dv.summary)
+st.code(datapage.TRY_SQL, language=None)  # no highlighting: its keyword blue is 3.7:1 on grey
 
 st.subheader("Methodology and glossary")
 st.markdown(glossary.METHODOLOGY)

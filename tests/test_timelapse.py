@@ -193,11 +193,14 @@ def test_every_frame_is_the_maps_own_statuses_and_resends_no_geometry(fixture_db
         f = timelapse.frame(rel, "cets-225", VIEW, d)
         spec = json.loads(f.deck.to_json())
         assert '"coordinates"' not in f.deck.to_json()
-        assert [layer["id"] for layer in spec["layers"]] == ["countries", "markers"]
+        ids = [layer["id"] for layer in spec["layers"]]
+        assert ids[:2] == ["countries", "markers"] and all(i.startswith("symbol-") for i in ids[2:]), ids
         assert spec["layers"][0]["data"] == maps.GEO_URL
         dots = next(layer for layer in spec["layers"] if layer["id"] == "markers")["data"]
         assert {m["id"] for m in dots if m["s"].startswith("Signed")} == signed_on(facts.statuses(rel, "cets-225", d))
-    assert "Signed (9)" in timelapse.frame(rel, "cets-225", VIEW, OPENING).legend_svg
+    opening = timelapse.frame(rel, "cets-225", VIEW, OPENING)
+    assert "Signed (9)" in opening.legend_svg
+    assert opening.text.startswith("CoE AI Convention (CETS 225) on 05 September 2024: 9 states signed"), opening.text
     assert timelapse.frame(rel, "cets-225", VIEW, VIEW).deck is timelapse.mapview.map_view(rel, "cets-225", VIEW).deck
 
 
@@ -224,6 +227,7 @@ def _statuses() -> pd.DataFrame:
 @pytest.mark.unit
 def test_a_frames_deck_carries_no_geometry(monkeypatch):
     monkeypatch.setattr(facts, "timelapse_frame", lambda rel, sel, as_of, on: (_statuses(), None))
+    monkeypatch.setattr(timelapse.mapview, "menu", lambda rel: ((), {"cets-225": "CETS 225"}, {}))
     f = timelapse.frame.fn(None, "cets-225", VIEW, OPENING)  # past the memo: no release needed
     text = f.deck.to_json()
     assert '"coordinates"' not in text and "Polygon" not in text
@@ -231,6 +235,7 @@ def test_a_frames_deck_carries_no_geometry(monkeypatch):
     assert spec["layers"][0]["data"] == maps.GEO_URL  # the shapes come by URL, fetched once
     assert {m["id"] for m in spec["layers"][1]["data"]} == {"NOR", "SMR"}
     assert f.n_states == 2 and "Signed (2)" in f.legend_svg
+    assert f.text.startswith("CETS 225 on 05 September 2024: 2 states signed"), f.text
 
 
 @pytest.mark.unit

@@ -9,7 +9,7 @@ from dashboard import charts, facts, fmt, lookups, queries
 from dashboard.cache import memo
 from dashboard.config import BLOC_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, alttext
 
 BLOCS = {"all": "All states"} | dict(BLOC_LABELS)
 
@@ -25,6 +25,11 @@ class BindingView:
     countries: Table | None
     companies_figure: object | None
     companies: Table | None
+    # Each chart in a sentence with its figures (alt text and caption).
+    over_time_text: str = ""
+    by_kind_text: str = ""
+    countries_text: str = ""
+    companies_text: str = ""
 
 
 @memo(8)
@@ -91,4 +96,8 @@ def binding_view(rel: Release, as_of: date, bloc: str, region: str) -> BindingVi
         )
         if len(sf)
         else None,
+        over_time_text=alttext.over_time_sentence(inst),
+        by_kind_text=alttext.by_kind_sentence(inst),
+        countries_text=alttext.commitments_sentence(cc),
+        companies_text=alttext.company_stances_sentence(sf) if len(sf) else "",
     )

@@ -37,7 +37,9 @@ HOW_TO = {
     False: "Hover a marker for the status and date; click a country or marker to open its profile. ",
     True: "Tap a marker for the status and date; tap a country to open its profile. ",
 }
-HOW_TO_REST = "Larger markers are microstates too small to see as shapes. Colours are safe for colour-blind readers."
+HOW_TO_REST = (
+    "Each marker carries its status's symbol, as in the legend; small grey dots are microstates with no record."
+)
 MAP_HEIGHT = {"phone": maps.PHONE_MAP_HEIGHT}  # px; elsewhere 520
 HEADERS = {
     "name": "State or organisation",
@@ -107,10 +109,11 @@ def map_view(rel: Release, selection: str, as_of: date, screen: str = "desktop")
     text = coverage_text(rel, selection, as_of)
     label = menu(rel)[1][selection]
     n_orgs = len(orgs)
+    legend = maps.legend(df)
     return MapView(
         deck=map_deck(rel, selection, as_of, phone),
         legend_svg=maps.legend_svg(
-            maps.legend(df), text if text and len(text) <= 110 else None, maps.PHONE_LEGEND_WIDTH if phone else None
+            legend, text if text and len(text) <= 110 else None, maps.PHONE_LEGEND_WIDTH if phone else None
         ),
         org_lines=tuple(fmt.org_line(o) for o in orgs.itertuples()),
         table=Table(

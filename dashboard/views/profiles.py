@@ -9,7 +9,7 @@ from dashboard import charts, facts, fmt, lookups, queries
 from dashboard.cache import memo
 from dashboard.config import BLOC_LABELS, MAX_TABLE_ROWS, STATUS_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table, sourced
+from dashboard.views import SOURCE, Table, alttext, sourced
 from dashboard.views.mapview import map_deck
 
 # An instrument's life in a word or two, for its headline metric (the full sentence is the metric's help).
@@ -135,6 +135,7 @@ class InstrumentView:
     scheduled_line: str
     timeline: object | None
     events: Table | None
+    timeline_text: str = ""  # the timeline in a sentence (alt text and caption)
 
 
 @memo(512)
@@ -157,8 +158,8 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
         f"On {as_of:%d %B %Y}: {lf['life_text']}",
         ("UNVERIFIED: " + str(note)) if not i["verified"] else (f"Note: {note}" if note else None),
     ]
-    rows = facts.statuses(rel, iid, as_of)
-    rows = rows[rows["status"] != "none"]
+    every = facts.statuses(rel, iid, as_of)
+    rows = every[every["status"] != "none"]
     hist = queries.actions_history(rel, as_of)
     hist = hist[hist["instrument_id"] == iid]
     acts = fmt.verified_col(
@@ -235,6 +236,9 @@ def instrument_view(rel: Release, iid: str, as_of: date) -> InstrumentView:
             "events (latest first; the chart shows the same ones)",
             f"Timeline of {i['short_name']}",
             "timeline",
+        ),
+        timeline_text=alttext.timeline_sentence(
+            str(i["short_name"]), as_of, ev.head(MAX_TABLE_ROWS), soon.head(MAX_TABLE_ROWS)
         ),
     )
 

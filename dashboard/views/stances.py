@@ -9,9 +9,9 @@ import pandas as pd
 
 from dashboard import charts, facts, fmt, lookups
 from dashboard.cache import memo
-from dashboard.config import STANCE_COLORS, STANCE_LABELS
+from dashboard.config import STANCE_COLORS, STANCE_LABELS, STANCE_SYMBOLS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, alttext
 
 MATRIX_ROWS, MATRIX_COLS = 60, 30  # a readable matrix; the table under it lists every stance
 HEADERS = {
@@ -33,6 +33,7 @@ COLOUR_NAMES = {
     "#D55E00": "vermilion",
     "#E69F00": "orange",
     "#CC79A7": "purple",
+    "#882255": "wine",
     "#9CA3AF": "mid grey",
     "#E5E7EB": "light grey",
 }
@@ -45,10 +46,12 @@ class StanceView:
     caption: str
     legend: str
     table: Table
+    text: str = ""  # the matrix in a sentence: its cells counted by stance (alt text and caption)
 
 
-def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int]:
-    """The matrix figure of the most active companies and commitments: (figure, companies shown, commitments)."""
+def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int, str]:
+    """The matrix figure of the most active companies and commitments: (figure, companies shown, commitments, the
+    matrix in a sentence)."""
     top_c = latest["company"].value_counts().head(MATRIX_ROWS).index
     top_i = latest["instrument"].value_counts().head(MATRIX_COLS).index
     cell = latest[latest["company"].isin(top_c) & latest["instrument"].isin(top_i)]
@@ -74,15 +77,18 @@ def matrix_of(latest: pd.DataFrame) -> tuple[object, int, int]:
         .fillna("No record")
     )
     order = (matrix == "signed").sum(axis=1).sort_values(ascending=False, kind="stable").index
-    return charts.stance_matrix(matrix.loc[order], hover.loc[order]), len(top_c), len(top_i)
+    fig = charts.stance_matrix(matrix.loc[order], hover.loc[order])
+    return fig, len(top_c), len(top_i), alttext.matrix_sentence(matrix)
 
 
 def legend_text() -> str:
-    """The matrix colours in words, from the palette itself (so the prose cannot drift from the colours)."""
+    """The matrix's symbols and colours in words, from the palette itself (so the prose cannot drift from them)."""
     return (
-        "Colours: "
+        "Symbols and colours: "
         + ", ".join(
-            f"{COLOUR_NAMES.get(STANCE_COLORS[s], STANCE_COLORS[s])} {STANCE_LABELS[s].lower()}" for s in STANCE_LABELS
+            (f"{STANCE_SYMBOLS[s]} " if STANCE_SYMBOLS[s] else "")
+            + f"{STANCE_LABELS[s].lower()} ({COLOUR_NAMES.get(STANCE_COLORS[s], STANCE_COLORS[s])})"
+            for s in STANCE_LABELS
         )
         + "."
     )
@@ -103,7 +109,7 @@ def stance_view(rel: Release, as_of: date, chosen: tuple[str, ...], stance: str,
     )
     if latest.empty:
         return StanceView(True, None, "", "", table)
-    fig, shown_c, shown_i = matrix_of(latest)
+    fig, shown_c, shown_i, text = matrix_of(latest)
     n_comp, n_inst = int(latest["company_id"].nunique()), int(latest["instrument_id"].nunique())
     caption = (
         f"{n_comp} companies × {n_inst} commitments; the latest stance on or before {as_of:%d %B %Y} in each "
@@ -115,4 +121,4 @@ def stance_view(rel: Release, as_of: date, chosen: tuple[str, ...], stance: str,
             else ""
         )
     )
-    return StanceView(False, fig, caption, legend_text(), table)
+    return StanceView(False, fig, caption, legend_text(), table, text)

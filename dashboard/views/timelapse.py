@@ -19,7 +19,7 @@ from datetime import date
 from dashboard import facts, maps
 from dashboard.cache import memo
 from dashboard.db import Release
-from dashboard.views import mapview
+from dashboard.views import alttext, mapview
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Frame:
     deck: maps.CompactDeck
     legend_svg: str
     n_states: int  # states with a record on this date (the legend's classes, "No record" left out)
+    text: str  # the map on this date in a sentence, with its figures: its alt text and caption (views/alttext.py)
+    legend_alt: str  # the legend in words: symbol, status and count of each class
 
 
 @memo(32)
@@ -47,11 +49,14 @@ def frame(rel: Release, selection: str, as_of: date, on: date, phone: bool = Fal
         statuses = facts.timelapse_frame(rel, selection, as_of, on)[0]
         deck = maps.world_map(statuses, phone=phone)
     states = statuses[statuses["kind"] != "organisation"]
+    legend = maps.legend(statuses)
     return Frame(
         on=on,
         deck=deck,
-        legend_svg=maps.legend_svg(maps.legend(statuses), None, maps.PHONE_LEGEND_WIDTH if phone else None),
+        legend_svg=maps.legend_svg(legend, None, maps.PHONE_LEGEND_WIDTH if phone else None),
         n_states=int((states["status"] != "none").sum()),
+        text=alttext.map_sentence(mapview.menu(rel)[1].get(selection, selection), on, statuses),
+        legend_alt=alttext.legend_words(legend),
     )
 
 

@@ -11,7 +11,7 @@ from dashboard import charts, eif, facts, fmt, lookups
 from dashboard.cache import memo
 from dashboard.config import BLOC_LABELS
 from dashboard.db import Release
-from dashboard.views import SOURCE, Table
+from dashboard.views import SOURCE, Table, alttext
 
 SIGNATORY_HEADERS = {
     "participant": "Signatory",
@@ -48,6 +48,7 @@ class TreatyView:
     tip_line: str | None
     table: Table | None  # None: no signature yet
     empty: str
+    figure_text: str  # the chart in a sentence: counts against the rule and the verdict (alt text and caption)
 
 
 @memo(8)
@@ -150,4 +151,13 @@ def treaty_view(rel: Release, tid: str, as_of: date, what_if: tuple[str, ...]) -
         tip_line=tip_line,
         table=table,
         empty="No signature on or before this date.",
+        figure_text=alttext.eif_sentence(
+            str(inst["short_name"]),
+            as_of,
+            prog.parties,
+            r.parties_required,
+            prog.coe_parties,
+            r.min_coe_members,
+            verdict(prog, as_of)[1],
+        ),
     )
