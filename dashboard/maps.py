@@ -42,6 +42,9 @@ PHONE_MAP_HEIGHT = 250
 PHONE_TOOLTIP = {"transform": "none", "left": "50%", "top": "auto", "bottom": "6px", "translate": "-50% 0"}
 # A phone's legend wraps into rows this wide (px): narrower than a 390 px screen's map column, at full text size.
 PHONE_LEGEND_WIDTH = 330
+# A presentation's legend wraps into rows this wide, then is drawn 1.25x (dashboard/assets/present.css): its 15 px
+# text reads at 18.75 px and the rows still fit a 1280 px projector's column.
+PRESENT_LEGEND_WIDTH = 940
 # Marker radius in screen pixels at every zoom: a marker with a record holds its symbol (SYMBOL_PX high);
 # microstates with no record keep a small grey dot.
 MARKER_PX, BARE_PX, SYMBOL_PX = 10, 6, 13
@@ -134,15 +137,16 @@ def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
     dates = [_date_label(d, p) for d, p in zip(df["action_date"], df["date_precision"], strict=True)]
     out = [
         # One-letter keys: the markers are most of a rerun's bytes (every state with a record, each rerun), and a
-        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, c: colour (RGB: deck.gl makes
-        # it opaque), r: radius, sent only for a no-record dot (a record's marker is MARKER_PX: see get_radius).
+        # long key is repeated ~200 times. n: name, s: status, d: date, p: position, k: the status's place in
+        # STATUS_ORDER (marker_colour turns it into the colour: 5 bytes a marker instead of an RGB triple's 18),
+        # r: radius, sent only for a no-record dot (a record's marker is MARKER_PX: see get_radius).
         {
             "id": pid,
             "n": name,
             "s": lab,
             "d": dl,
             "p": [round(float(x), 2), round(float(y), 2)],
-            "c": list(STATUS_COLORS[st]),
+            "k": STATUS_ORDER.index(st),
         }
         | ({} if st != "none" else {"r": BARE_PX})
         for pid, name, lab, dl, x, y, st in zip(
@@ -150,6 +154,18 @@ def _markers(statuses: pd.DataFrame) -> tuple[list[dict], list[str]]:
         )
     ]
     return out, list(df["status"])
+
+
+def marker_colour(classes: list[str]) -> str:
+    """The markers' fill: a deck.gl expression from each marker's status key `k` to its colour (RGB, opaque), one
+    test per status class on the map."""
+    present = [st for st in STATUS_ORDER if st in set(classes)]
+    if not present:
+        return json.dumps(list(STATUS_COLORS["none"]))
+    expr = json.dumps(list(STATUS_COLORS[present[-1]]), separators=(",", ":"))
+    for st in reversed(present[:-1]):
+        expr = f"k=={STATUS_ORDER.index(st)}?{json.dumps(list(STATUS_COLORS[st]), separators=(',', ':'))}:{expr}"
+    return expr
 
 
 def symbols(dots: list[dict], classes: list[str]) -> dict[str, list[list[float]]]:
@@ -212,7 +228,7 @@ def world_map(statuses: pd.DataFrame, phone: bool = False) -> CompactDeck:
         id="markers",
         data=dots_data,
         get_position="p",
-        get_fill_color="c",
+        get_fill_color=marker_colour(classes),
         get_radius=f"r||{MARKER_PX}",
         # Quoted: unquoted, pydeck sent the accessor expression "@@=pixels", which deck.gl does not read as a unit,
         # so radii were in common units (x1.9 at the initial zoom, x128 at the deepest) and outgrew their symbols.

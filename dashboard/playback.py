@@ -196,7 +196,9 @@ def controls(view: ui.View, selection: str, key: str, slider: Any = None, at: da
     return at
 
 
-def prefetch(view: ui.View, selection: str, at: date, playing: bool, phone: bool = False) -> None:
+def prefetch(
+    view: ui.View, selection: str, at: date, playing: bool, phone: bool = False, present: bool = False
+) -> None:
     """Build the next frame (playing) or both neighbours (paused) of `at` in the background, if not built yet."""
     dates = timelapse.frames(view.rel, selection, view.as_of)
     i = dates.index(at) if at in dates else len(dates) - 1
@@ -208,7 +210,7 @@ def prefetch(view: ui.View, selection: str, at: date, playing: bool, phone: bool
     def build() -> None:
         add_script_run_ctx(threading.current_thread(), ctx)  # the release's cached connection is a st resource
         for d in ahead:
-            timelapse.frame(view.rel, selection, view.as_of, d, phone)
+            timelapse.frame(view.rel, selection, view.as_of, d, phone, present)
 
     _AHEAD.submit(build)
 
@@ -234,7 +236,8 @@ def player(
         # legend on the projector's screen and puts the controls under them (P plays); an embed has none.
         head = st.container() if view.mode == "page" else None
         at = advance(view, selection, key)
-        frame = timelapse.frame(view.rel, selection, view.as_of, at, phone)  # on the view date: the page's own deck
+        present = view.mode == "present"
+        frame = timelapse.frame(view.rel, selection, view.as_of, at, phone, present)  # view date: the page's own deck
         if pick:
             chosen = st.pydeck_chart(
                 frame.deck, on_select="rerun", selection_mode="single-object", key=key, height=height, alt=frame.text
@@ -244,7 +247,7 @@ def player(
         else:
             st.pydeck_chart(frame.deck, key=key, height=height, alt=frame.text)
         slider = st.container() if head is not None else None
-        svg = legend if legend and at == view.as_of else frame.legend_svg
+        svg = legend if legend and at == view.as_of and not present else frame.legend_svg
         # The map's text alternative (alt) is also its caption: the figures of the date shown, in a sentence.
         st.image(svg, caption="Legend: status on the date shown (number of states)", alt=frame.legend_alt)
         st.caption(ui.esc(frame.text))
@@ -252,6 +255,6 @@ def player(
             return
         with head if head is not None else st.container():
             controls(view, selection, key, slider=slider, at=at)
-        prefetch(view, selection, at, tick_every(view, selection, key) is not None, phone)
+        prefetch(view, selection, at, tick_every(view, selection, key) is not None, phone, present)
 
     _player()

@@ -228,13 +228,14 @@ def _statuses() -> pd.DataFrame:
 def test_a_frames_deck_carries_no_geometry(monkeypatch):
     monkeypatch.setattr(facts, "timelapse_frame", lambda rel, sel, as_of, on: (_statuses(), None))
     monkeypatch.setattr(timelapse.mapview, "menu", lambda rel: ((), {"cets-225": "CETS 225"}, {}))
+    monkeypatch.setattr(timelapse.mapview, "coverage_text", lambda rel, sel, as_of: "all 21 signatories named")
     f = timelapse.frame.fn(None, "cets-225", VIEW, OPENING)  # past the memo: no release needed
     text = f.deck.to_json()
     assert '"coordinates"' not in text and "Polygon" not in text
     spec = json.loads(text)
     assert spec["layers"][0]["data"] == maps.GEO_URL  # the shapes come by URL, fetched once
     assert {m["id"] for m in spec["layers"][1]["data"]} == {"NOR", "SMR"}
-    assert f.n_states == 2 and "Signed (2)" in f.legend_svg
+    assert f.n_states == 2 and "Signed (2)" in f.legend_svg and "all 21 signatories named" in f.legend_svg
     assert f.text.startswith("CETS 225 on 05 September 2024: 2 states signed"), f.text
 
 

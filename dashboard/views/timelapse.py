@@ -39,9 +39,10 @@ def frames(rel: Release, selection: str, as_of: date) -> tuple[date, ...]:
 
 
 @memo(256)
-def frame(rel: Release, selection: str, as_of: date, on: date, phone: bool = False) -> Frame:
+def frame(rel: Release, selection: str, as_of: date, on: date, phone: bool = False, present: bool = False) -> Frame:
     """The map of `selection` as it stood on the frame date `on` (one of frames(rel, selection, as_of)); `phone`:
-    the phone's whole-world view and its legend in rows (dashboard/maps.py)."""
+    the phone's whole-world view and its legend in rows (dashboard/maps.py); `present`: the legend in rows for a
+    projector. The legend carries the named list's completeness line, as the page's own does."""
     if on == as_of:
         statuses = facts.statuses(rel, selection, as_of)  # memoised already: the page's own view
         deck = mapview.map_deck(rel, selection, as_of, phone)
@@ -53,7 +54,11 @@ def frame(rel: Release, selection: str, as_of: date, on: date, phone: bool = Fal
     return Frame(
         on=on,
         deck=deck,
-        legend_svg=maps.legend_svg(legend, None, maps.PHONE_LEGEND_WIDTH if phone else None),
+        legend_svg=maps.legend_svg(
+            legend,
+            note if (note := mapview.coverage_text(rel, selection, as_of)) and len(note) <= 110 else None,
+            maps.PHONE_LEGEND_WIDTH if phone else maps.PRESENT_LEGEND_WIDTH if present else None,
+        ),
         n_states=int((states["status"] != "none").sum()),
         text=alttext.map_sentence(mapview.menu(rel)[1].get(selection, selection), on, statuses),
         legend_alt=alttext.legend_words(legend),
