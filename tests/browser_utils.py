@@ -73,7 +73,7 @@ def new_context(browser, guard: bool = True, **options):
 
 def wait_ready(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     """Wait until the page has a title (an embed: its credit line) and Streamlit has finished running the script."""
-    page.wait_for_selector("h1, .st-key-atlas-embed-foot", timeout=timeout_ms)
+    page.wait_for_selector("h1:visible, .st-key-atlas-embed-foot:visible", timeout=timeout_ms)
     wait_idle(page, timeout_ms)
 
 
