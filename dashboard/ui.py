@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import datebox, exports, guards, modes, queries, searchbox, state
 from dashboard.config import ATLAS_NAME, MAX_TABLE_ROWS, PAGES
@@ -136,11 +137,13 @@ def page(
         # page last showed in this session, with whatever of its own settings the entry names.
         parsed.values = {**st.session_state["_atlas_views"][path], **{k: parsed.values[k] for k in own if k in query}}
     # The view the address bar names, every default made explicit. The URL is the source of truth on this page's
-    # first run in the session, and whenever it names another view than the one our last run left there: that is the
-    # browser's Back or Forward (Streamlit reruns the page with that entry's query). Otherwise the widgets are.
+    # first run in the session, and on the browser's Back or Forward when it names another view than the one our
+    # last run left there (Streamlit reruns the page with that entry's query and flags the run). Otherwise the
+    # widgets are: an ordinary rerun may carry a query the browser sent before our last write reached it.
     url_view = state.encode(parsed.values)
     left = st.session_state.get("_atlas_url")
-    moved = left is not None and left[0] == path and left[1] != url_view
+    history = getattr(get_script_run_ctx(), "is_history_navigation", False)  # Streamlit's flag on the run
+    moved = history and left is not None and left[0] == path and left[1] != url_view
     if st.session_state.get("_atlas_page") != path or moved:
         for p in params:
             st.session_state[p.name] = list(parsed.values[p.name]) if p.kind == "multi" else parsed.values[p.name]

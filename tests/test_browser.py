@@ -382,9 +382,9 @@ def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tm
         wait_ready(page)
         text = page.locator("body").inner_text()
         assert "Page not found" not in text, "Streamlit showed 'Page not found' for a deep link on a fresh server"
-        assert page.locator('[data-testid="stSidebar"]').get_by_text("World map", exact=True).count() == 1, (
-            "the shared sidebar navigation is missing"
-        )
+        nav = page.locator('[data-testid="stSidebar"]').get_by_text("World map", exact=True)
+        nav.first.wait_for(timeout=30_000)  # the sidebar may reach the browser after the title
+        assert nav.count() == 1, "the shared sidebar navigation is missing"
         no_exception(page)
         want = parse_qs(urlsplit(srv.url + path).query)
         have = parse_qs(urlsplit(page.url).query)
