@@ -8,8 +8,9 @@
   and tables are not drawn (dashboard/ui.py asks `drawn()`); the page's words and controls are hidden by
   dashboard/assets/embed.css.
 
-The two style sheets are our own constant CSS, injected with st.html: Streamlit has no layout or type-size option for
-either, and nothing from the data is ever put in them.
+The style sheets (these two, and a11y.css: the keyboard-focus ring on every view) are our own constant CSS, injected
+in one st.html style element (`style`): Streamlit has no layout, type-size or focus-style option, and nothing from
+the data is ever put in them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dashboard.config import ATLAS_NAME
 from dashboard.fmt import esc, safe_url
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-CSS = {m: (ASSETS / f"{m}.css").read_text(encoding="utf-8") for m in ("present", "embed")}
+CSS = {m: (ASSETS / f"{m}.css").read_text(encoding="utf-8") for m in ("a11y", "present", "embed")}
 PRESENT = state.Param("present", "", choices=lambda: {"1"})
 EMBED_SIZE = (800, 600)
 
@@ -43,8 +44,9 @@ def mode_of(values: dict[str, Any]) -> str:
 
 
 def style(mode: str) -> None:
-    if mode in CSS:
-        st.html(f"<style>{CSS[mode]}</style>")  # constant CSS only (see the module docstring)
+    """The page's own constant CSS, in one style element: the keyboard-focus ring on every view (a11y.css: no
+    Streamlit element or theme option sets a focus style), and the layout of a presentation or an embed."""
+    st.html(f"<style>{CSS['a11y']}{CSS.get(mode, '')}</style>")  # constant CSS only (see the module docstring)
 
 
 def drawn(view: Any) -> bool:

@@ -31,7 +31,6 @@ FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 # The theme follows the reader's system (prefers-color-scheme); Streamlit's own menu switches it, in viewer mode too
 # (.streamlit/config.toml has a light and a dark theme, so the menu offers System / Light / Dark).
 THEME_HINT = ":material/dark_mode: Dark or light: the ⋮ menu at the top right → System, Light or Dark."
-A11Y_CSS = Path(__file__).resolve().parent / "assets" / "a11y.css"
 
 
 @dataclass
@@ -112,7 +111,6 @@ def page(
     st.set_page_config(
         page_title=title if title == ATLAS_NAME else f"{title} · {ATLAS_NAME}", page_icon=str(FAVICON), layout="wide"
     )
-    focus_style()
     try:
         rel = queries.current_release()
         info = queries.dataset_info(rel)
@@ -173,13 +171,6 @@ def page(
     view._slot = st.empty()
     view._show_notice()
     return view
-
-
-def focus_style() -> None:
-    """Our own constant CSS (dashboard/assets/a11y.css): a visible keyboard-focus ring that differs from the
-    current-page highlight. st.html because no Streamlit element or theme option sets a focus style; a file that
-    holds only CSS goes to the event container, so it takes no room on the page."""
-    st.html(A11Y_CSS)
 
 
 def sidebar(view: View) -> None:

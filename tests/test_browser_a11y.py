@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import PAGES
-from tests.browser_utils import launch_chromium, new_context, shot, wait_idle, wait_ready
-from tests.servers import app_server
+from tests.browser_utils import new_context, shot, wait_idle, wait_ready
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
@@ -43,20 +42,6 @@ BLOCKING = ("serious", "critical")
 # Elements inside Streamlit's own frontend that we cannot change from the app, each with the rule it breaks and why
 # (axe's `exclude`). Empty: every serious or critical violation found so far was ours and is fixed.
 STREAMLIT_EXCLUDES: list[list[str]] = []
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def atlas(fixture_release, tmp_path_factory):
-    with app_server(fixture_release, log_dir=tmp_path_factory.mktemp("a11y-log")) as srv:
-        yield srv
 
 
 def page_url(base: str, path: str, query: str, mode: str) -> str:
