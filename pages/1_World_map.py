@@ -30,14 +30,17 @@ def world_map() -> None:
     # from the session, where the URL (first run) or the widget (every later run) put it.
     picker = st.container()
     choice = st.session_state.get("instrument")
-    if choice not in labels:
-        choice = st.session_state["instrument"] = options[0]
+    if choice not in labels:  # the view the link named (page() parsed and validated it), not the menu's first
+        choice = st.session_state["instrument"] = view.values["instrument"]
     screen = ui.screen()
     mv = mapview.map_view(rel, choice, as_of, screen)
     # The map with its time-lapse (Play, steps, scrubber): a fragment of its own that ticks while it plays.
     playback.player(view, choice, "map", ui.map_height(view, mv.height), mv.legend_svg, pick=True, screen=screen)
     with picker:
-        st.selectbox("Instrument", options, key="instrument", format_func=labels.__getitem__)
+        # index= the choice: should the browser ever fall back to the widget's default, it shows this view's.
+        st.selectbox(
+            "Instrument", options, index=options.index(choice), key="instrument", format_func=labels.__getitem__
+        )
         if choice in captions:
             st.caption(captions[choice])
     ui.map_downloads(view, choice)

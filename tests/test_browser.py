@@ -533,8 +533,16 @@ def test_shared_link_round_trip(browser, atlas):
 
     ctx2, page2, _ = open_page(browser, url)
     open_map_table(page2)
-    assert selectbox_text(page2, "Instrument") == "All voluntary instruments"
-    assert table_rows(page2) == rows, f"shared link {url} shows a different table"
+    wait_idle(page2)
+    # What the server computed for the link (the table), then what the picker shows; on a miss, a screenshot and
+    # which of the two went wrong, with the address the second browser was on.
+    got_rows, picker = table_rows(page2), selectbox_text(page2, "Instrument")
+    if (got_rows, picker) != (rows, "All voluntary instruments"):
+        png = shot(page2, "shared-link-miss")
+        raise AssertionError(
+            f"shared link {url} (now {page2.url}) opened a table of {got_rows} rows (the sender's: {rows}) and the "
+            f"picker reads {picker!r}; screenshot {png}"
+        )
     ctx2.close()
 
 
