@@ -14,13 +14,15 @@ cairo are not there on a fresh machine or on Streamlit Community Cloud. Pillow i
   ramps for the anti-aliased text: no per-frame colour search, no dithering noise). Not imageio: its GIF plugin
   writes through Pillow anyway, so it would add a dependency and no capability.
 - Every value from the data is text: XML-escaped in the SVG (and stripped of characters XML 1.0 forbids), drawn as
-  glyphs in the PNG. Pillow's bundled font (Aileron, through `ImageFont.load_default(size=…)`) has no accented
-  letters: the raster formats draw "Cote d'Ivoire" for "Côte d'Ivoire" (the SVG keeps the original text).
+  glyphs in the PNG, in DejaVu Sans (shipped in dashboard/assets/fonts: "Côte d'Ivoire", ✓ and ✕ as on the page).
+- Status is never told by colour alone: every state with a record carries its status symbol, and so does its
+  legend swatch (mapscene.Mark; the same symbols as the page's markers).
 """
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -43,10 +45,8 @@ from dashboard.mapscene import (
     _shapes,
     _svg_paths,
     compose,
-    drawable,
-    font,
-    xml_text,
 )
+from dashboard.maptext import FONT_FAMILY, drawable, font, xml_text
 
 # --- SVG -------------------------------------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ def svg(data: MapData, width: int = PNG_WIDTH) -> str:
     """The view as a standalone SVG document (text elements for every word; data XML-escaped)."""
     sc = compose(data, width)
     none = _hex(STATUS_COLORS["none"])
-    fam = "font-family=\"Aileron, 'Helvetica Neue', Arial, sans-serif\""
+    fam = f'font-family="{FONT_FAMILY}"'
     out = [
         f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="{sc.width}" '
         f'height="{sc.height}" viewBox="0 0 {sc.width} {sc.height}" role="img">',
@@ -72,6 +72,13 @@ def svg(data: MapData, width: int = PNG_WIDTH) -> str:
             f'<circle cx="{dot.x:.1f}" cy="{dot.y:.1f}" r="{dot.r:.1f}" fill="{_hex(dot.fill)}" '
             f'stroke="#111827" stroke-width="1"><title>{xml_text(dot.label)}</title></circle>'
         )
+    if sc.marks:  # the symbols repeat what each shape's title says: hidden from screen readers
+        out.append(f'<g {fam} text-anchor="middle" dominant-baseline="central" stroke="none" aria-hidden="true">')
+        out += [
+            f'<text x="{m.x:.1f}" y="{m.y:.1f}" font-size="{m.size}" fill="{_hex(m.ink)}">{xml_text(m.symbol)}</text>'
+            for m in sc.marks
+        ]
+        out.append("</g>")
     out.append("</g>")
     for it in sc.items:
         if isinstance(it, Rect):
@@ -82,9 +89,14 @@ def svg(data: MapData, width: int = PNG_WIDTH) -> str:
             )
         else:
             weight = ' font-weight="bold"' if it.bold else ""
+            anchor = (
+                ' text-anchor="middle" dominant-baseline="central"'
+                if it.anchor == "center"
+                else (f' text-anchor="{it.anchor}"')
+            )
             out.append(
-                f'<text x="{it.x:.0f}" y="{it.y:.0f}" {fam} font-size="{it.size}" fill="{_hex(it.fill)}" '
-                f'text-anchor="{it.anchor}"{weight}>{xml_text(it.text)}</text>'
+                f'<text x="{it.x:.0f}" y="{it.y:.0f}" {fam} font-size="{it.size}" fill="{_hex(it.fill)}"'
+                f"{anchor}{weight}>{xml_text(it.text)}</text>"
             )
     out.append("</svg>\n")
     return "\n".join(out)
@@ -108,7 +120,21 @@ def _map_layer(sc: Scene, scale: int) -> Image.Image:
     for d in sc.dots:
         x, y, r = d.x * scale, d.y * scale, d.r * scale
         draw.ellipse((x - r, y - r, x + r, y + r), fill=d.fill, outline=INK, width=scale)
+    for m in sc.marks:
+        glyph, (dx, dy) = _glyph(m.symbol, m.size * scale)
+        img.paste(m.ink, (round(m.x * scale) + dx, round(m.y * scale) + dy), glyph)
     return img.reduce(scale) if scale > 1 else img
+
+
+@lru_cache(maxsize=64)
+def _glyph(symbol: str, size: int) -> tuple[Image.Image, tuple[int, int]]:
+    """A status symbol's anti-aliased mask at `size` px and its offset from the point it is centred on: drawn once,
+    then pasted (a time-lapse frame has up to ~190 of them)."""
+    f = font(size)
+    x0, y0, x1, y1 = f.getbbox(symbol, anchor="mm")
+    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+    ImageDraw.Draw(mask).text((-x0, -y0), symbol, font=f, fill=255, anchor="mm")
+    return mask, (x0, y0)
 
 
 def raster(sc: Scene, scale: int = SUPERSAMPLE) -> Image.Image:
@@ -124,7 +150,7 @@ def raster(sc: Scene, scale: int = SUPERSAMPLE) -> Image.Image:
                 drawable(it.text),
                 font=font(it.size),
                 fill=it.fill,
-                anchor="rs" if it.anchor == "end" else "ls",
+                anchor={"end": "rs", "center": "mm"}.get(it.anchor, "ls"),
                 stroke_width=1 if it.bold and it.size >= 24 else 0,
                 stroke_fill=it.fill,
             )

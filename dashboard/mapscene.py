@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
 import pandas as pd
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
 
 from dashboard import maps
-from dashboard.config import ATLAS_NAME, ROOT, STATUS_COLORS
+from dashboard.config import ATLAS_NAME, ROOT, STATUS_COLORS, STATUS_SYMBOLS
 from dashboard.fmt import date_text
+from dashboard.maptext import _width, wrap
+from dashboard.palette import ink_on
 
 Color = tuple[int, int, int]
 INK: Color = (17, 24, 39)
@@ -29,7 +29,6 @@ GIF_WIDTH = 960
 SUPERSAMPLE = 2  # the PNG's map is drawn at twice the size and reduced: smooth coastlines and borders
 
 _BG, _BORDER = 254, 255  # palette indices of the index image besides the countries (0..n-1)
-_BAD_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -127,83 +126,39 @@ def _svg_paths(width: int) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _label_points(width: int, clearance: int) -> dict[str, tuple[float, float]]:
+    """Where a country's status symbol goes on a map `width` wide: the pixel of its own shape nearest to its
+    centroid that lies at least `clearance` px inside it (or as far inside as it allows). A centroid alone can fall
+    outside the shape or on a border (Norway's lies on the Swedish border)."""
+    arr = np.asarray(_index_image(width, 1))
+    cents = json.loads((ROOT / "static" / "geo" / "centroids.json").read_text())
+    out = {}
+    for i, (iso, _, rings) in enumerate(_shapes(width)):
+        if iso not in cents:
+            continue
+        pts = [p for ring in rings for p in ring]  # the shape's box, with a pixel's margin: look only there
+        x0, y0 = max(0, int(min(p[0] for p in pts)) - 1), max(0, int(min(p[1] for p in pts)) - 1)
+        x1, y1 = int(max(p[0] for p in pts)) + 2, int(max(p[1] for p in pts)) + 2
+        own = arr[y0:y1, x0:x1] == i
+        if not own.any():
+            continue
+        inside = Image.fromarray(own.astype(np.uint8) * 255)
+        for _ in range(clearance):  # erode: keep the pixels `clearance` px from the shape's edge, while any remain
+            thinner = inside.filter(ImageFilter.MinFilter(3))
+            if not thinner.getbbox():
+                break
+            inside = thinner
+        ys, xs = np.nonzero(np.asarray(inside))
+        cx, cy = _to_px(*natural_earth(*cents[iso]), width)
+        k = int(np.argmin((xs + x0 - cx) ** 2 + (ys + y0 - cy) ** 2))
+        out[iso] = (float(xs[k] + x0), float(ys[k] + y0))
+    return out
+
+
 def _small() -> dict[str, bool]:
     _, area = maps.shape_index()
     return {iso: a < maps.SMALL_AREA for iso, a in area.items()}
-
-
-# --- text ------------------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=32)
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Pillow's bundled font at `size` px (needs Pillow >= 10.1 with FreeType, as in Pillow's wheels; else its
-    fixed bitmap font)."""
-    return ImageFont.load_default(size=size)
-
-
-@lru_cache(maxsize=4096)
-def _has_glyph(ch: str, size: int = 20) -> bool:
-    f = font(size)
-
-    def mask(c: str) -> bytes:
-        im = Image.new("L", (2 * size, 2 * size))
-        ImageDraw.Draw(im).text((2, 2), c, font=f, fill=255)
-        return im.tobytes()
-
-    return ch.isspace() or mask(ch) != mask("\U0010fff0")
-
-
-def drawable(text: str) -> str:
-    """`text` in glyphs the bundled font has: accents dropped (é -> e), dashes and quotes simplified, anything else
-    missing -> '?'. For the raster formats only."""
-    text = text.replace("—", "-").replace("–", "-").replace("‘", "'").replace("’", "'")
-    out = []
-    for ch in text:
-        if _has_glyph(ch):
-            out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(base if base and all(_has_glyph(c) for c in base) else "?")
-    return "".join(out)
-
-
-def xml_text(text: object) -> str:
-    """Data as XML character data: escaped, and without the control characters XML 1.0 does not allow."""
-    return escape(_BAD_XML.sub("\ufffd", str(text)))
-
-
-def xml_attr(text: object) -> str:
-    return quoteattr(_BAD_XML.sub("\ufffd", str(text)))
-
-
-@lru_cache(maxsize=8192)
-def _width(text: str, size: int) -> float:
-    return font(size).getlength(drawable(text))
-
-
-@lru_cache(maxsize=1024)
-def wrap(text: str, size: int, width: float) -> tuple[str, ...]:
-    """Lines of `text` no wider than `width` at `size` px (a word longer than a line, e.g. a URL, is cut).
-    Cached: the frames of a time-lapse repeat most of their lines."""
-    lines, cur = [], ""
-    for word in text.split(" "):
-        cand = f"{cur} {word}" if cur else word
-        if _width(cand, size) <= width:
-            cur = cand
-            continue
-        if cur:
-            lines.append(cur)
-        cur = word
-        while _width(cur, size) > width and len(cur) > 1:  # cut an over-long word
-            n = len(cur)
-            while n > 1 and _width(cur[:n], size) > width:
-                n -= 1
-            lines.append(cur[:n])
-            cur = cur[n:]
-    if cur:
-        lines.append(cur)
-    return tuple(lines) or ("",)
 
 
 # --- the scene -------------------------------------------------------------------------------------------------
@@ -217,7 +172,7 @@ class Text:
     size: int
     fill: Color = INK
     bold: bool = False
-    anchor: str = "start"  # start | end
+    anchor: str = "start"  # start | end | center (centred on x, and on y rather than the baseline)
 
 
 @dataclass(frozen=True)
@@ -228,6 +183,18 @@ class Rect:
     h: float
     fill: Color
     stroke: Color | None = LINE
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A state's status symbol (config.STATUS_SYMBOLS) at its marker point, in map pixels, in the ink that reads on
+    its colour: as on the page's map, a picture never tells a status by colour alone (grey print, colour blindness)."""
+
+    x: float
+    y: float
+    symbol: str
+    ink: Color
+    size: int
 
 
 @dataclass(frozen=True)
@@ -251,6 +218,7 @@ class Scene:
     dots: list[Dot]
     items: list[Text | Rect] = field(default_factory=list)
     title: str = ""
+    marks: list[Mark] = field(default_factory=list)
 
     def pixel(self, lon: float, lat: float) -> tuple[int, int]:
         """Where (lon, lat) lands in the picture."""
@@ -289,18 +257,30 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
     st = data.statuses
     states = st[st["kind"] != "organisation"]
     small = _small()
-    fills, titles, dots = {}, {}, []
+    s_mark = max(9, round(16 * k))
+    fills, titles, dots, marks = {}, {}, [], []
     for r in states.itertuples():
         colour = STATUS_COLORS.get(r.status, STATUS_COLORS["none"])
         label = f"{r.name}: {r.status_label}{_date_label(r)}"
         fills[r.participant_id] = colour
         titles[r.participant_id] = label
-        if small.get(r.participant_id, True) and pd.notna(r.lon) and pd.notna(r.lat):
-            x, yy = _to_px(*natural_earth(float(r.lon), float(r.lat)), inner)
-            rad = (6 if r.status != "none" else 3) * k * 1.25
-            # kept inside the map (Tuvalu, east of every polygon, would be cut at the edge)
-            x, yy = min(max(x, rad + 1), inner - rad - 1), min(max(yy, rad + 1), map_height(inner) - rad - 1)
+        if pd.isna(r.lon) or pd.isna(r.lat):
+            continue
+        symbol = STATUS_SYMBOLS.get(r.status, "")
+        dot = small.get(r.participant_id, True)
+        if not (dot or symbol):
+            continue
+        x, yy = _to_px(*natural_earth(float(r.lon), float(r.lat)), inner)
+        if not dot:
+            x, yy = _label_points(inner, round(0.5 * s_mark)).get(r.participant_id, (x, yy))
+        # a dot with a record holds its symbol; one with none is a small grey dot
+        rad = (max(7.5 * k, 0.62 * s_mark) if symbol else 3.75 * k) if dot else 0.62 * s_mark
+        # kept inside the map (Tuvalu, east of every polygon, would be cut at the edge)
+        x, yy = min(max(x, rad + 1), inner - rad - 1), min(max(yy, rad + 1), map_height(inner) - rad - 1)
+        if dot:
             dots.append(Dot(x, yy, rad, colour, label))
+        if symbol:
+            marks.append(Mark(x, yy, symbol, ink_on(colour), s_mark))
     map_y = y
     y += map_height(inner) + round(s_legend * 0.6)
 
@@ -309,17 +289,21 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
     x = pad
     legend = maps.legend(st)
     entries = [
-        (f"{r.status} ({r.count})", tuple(int(r.colour[i : i + 2], 16) for i in (1, 3, 5))) for r in legend.itertuples()
+        (f"{r.status} ({r.count})", tuple(int(r.colour[i : i + 2], 16) for i in (1, 3, 5)), r.symbol)
+        for r in legend.itertuples()
     ]
     y += round(s_legend * 1.3)
-    for text, colour in entries:
+    for text, colour, symbol in entries:
         w = sw + 8 + _width(text, s_legend) + 26
         if x > pad and x + w > width - pad:
             x, y = pad, y + round(s_legend * 1.6)
         items.append(Rect(x, y - sw + 2, sw, sw, colour))
+        if symbol:  # the swatch carries the symbol the map's states carry
+            items.append(Text(x + sw / 2, y - sw / 2 + 2, symbol, round(sw * 0.8), ink_on(colour), anchor="center"))
         items.append(Text(x + sw + 8, y, text, s_legend))
         x += w
-    notes = ["States too small to draw at this scale are dots."]
+    notes = ["The letter or mark on each state repeats its status (see the legend)."] if marks else []
+    notes.append("States too small to draw at this scale are dots.")
     orgs = st[(st["kind"] == "organisation") & (st["status"] != "none")]
     if len(orgs):
         notes.append(
@@ -339,4 +323,4 @@ def compose(data: MapData, width: int = PNG_WIDTH, big_date: bool = False) -> Sc
     for line in wrap(source, s_note, inner):
         y += round(s_note * 1.35)
         items.append(Text(pad, y, line, s_note, INK))
-    return Scene(width, y + pad, pad, map_y, inner, fills, titles, dots, items, title)
+    return Scene(width, y + pad, pad, map_y, inner, fills, titles, dots, items, title, marks)

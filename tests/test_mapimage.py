@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageSequence
 
 from dashboard import facts, mapimage, maps
 from dashboard.build import build
-from dashboard.config import STATUS_COLORS
+from dashboard.config import STATUS_COLORS, STATUS_SYMBOLS
 from dashboard.db import resolve_release
 from dashboard.views import mapexport, profiles
 
@@ -23,7 +23,16 @@ pytestmark = pytest.mark.app  # draws from a fixture release
 SVG = "{http://www.w3.org/2000/svg}"
 OPENING_DAY = date(2024, 9, 5)  # CETS 225 opened for signature: Norway, the UK, the US… signed
 URL = "http://localhost:8501/World_map?as_of=2024-09-05&instrument=cets-225"
-NORWAY, BRAZIL = (9.0, 61.5), (-50.0, -10.0)  # inside each shape, away from its borders
+NORWAY, BRAZIL = (25.0, 70.0), (-50.0, -10.0)  # inside each shape, away from its borders and its status symbol
+
+
+def _fill_at(scene, lonlat) -> tuple[int, int]:
+    """The pixel of (lon, lat), checked to lie clear of every status symbol: a fill sample, not a glyph."""
+    x, y = scene.pixel(*lonlat)
+    for m in scene.marks:
+        mx, my = scene.map_x + m.x, scene.map_y + m.y
+        assert abs(mx - x) > m.size or abs(my - y) > m.size, f"{lonlat} lies under a status symbol"
+    return x, y
 
 
 @pytest.fixture
@@ -35,9 +44,19 @@ def _data(rel, selection="cets-225", as_of=OPENING_DAY) -> mapimage.MapData:
     return mapexport.map_data(rel, selection, as_of, URL)
 
 
-def _texts(svg: str) -> list[str]:
+def _texts(svg: str, hidden: bool = False) -> list[str]:
+    """The SVG's text elements in document order: what a screen reader reads (`hidden`: only the map's status
+    symbols, which sit in an aria-hidden group because each shape's title already says the status)."""
     root = ET.fromstring(svg.encode("utf-8"))  # parses: well-formed XML
-    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+    def walk(el, in_hidden: bool):
+        in_hidden = in_hidden or el.get("aria-hidden") == "true"
+        if el.tag == f"{SVG}text" and in_hidden == hidden:
+            yield "".join(el.itertext())
+        for child in el:
+            yield from walk(child, in_hidden)
+
+    return list(walk(root, False))
 
 
 def test_svg_parses_and_carries_title_legend_date_version_and_source_as_text(rel):
@@ -73,12 +92,12 @@ def test_png_opens_at_its_size_with_norway_signed_and_brazil_no_record(rel):
     scene = mapimage.compose(data)
     assert img.format == "PNG" and img.size == (mapimage.PNG_WIDTH, scene.height) and scene.height > 800
     rgb = img.convert("RGB")
-    assert rgb.getpixel(scene.pixel(*NORWAY)) == STATUS_COLORS["signed"]
-    assert rgb.getpixel(scene.pixel(*BRAZIL)) == STATUS_COLORS["none"]
+    assert rgb.getpixel(_fill_at(scene, NORWAY)) == STATUS_COLORS["signed"]
+    assert rgb.getpixel(_fill_at(scene, BRAZIL)) == STATUS_COLORS["none"]
     # a year earlier nobody had signed: Norway is "No record"
     before = _data(rel, as_of=date(2023, 9, 5))
     rgb = Image.open(io.BytesIO(mapimage.png(before))).convert("RGB")
-    assert rgb.getpixel(mapimage.compose(before).pixel(*NORWAY)) == STATUS_COLORS["none"]
+    assert rgb.getpixel(_fill_at(mapimage.compose(before), NORWAY)) == STATUS_COLORS["none"]
 
 
 def test_png_draws_the_title_in_ink(rel):
@@ -103,7 +122,7 @@ def test_gif_has_one_frame_per_change_each_with_its_own_date(rel):
     assert len(set(corner)) == len(corner)
     # Norway: no record before the opening day, signed from it
     sc = mapimage.compose(_data(rel), mapimage.GIF_WIDTH, big_date=True)
-    at = sc.pixel(*NORWAY)
+    at = _fill_at(sc, NORWAY)
     i = dates.index(OPENING_DAY)
     assert images[i - 1].getpixel(at) == STATUS_COLORS["none"]
     assert images[i].getpixel(at) == STATUS_COLORS["signed"]
@@ -185,8 +204,35 @@ def test_hostile_names_are_escaped_text_in_the_svg(sources_copy, tmp_path, monke
     Image.open(io.BytesIO(mapimage.png(data))).verify()  # the raster draws it as glyphs
 
 
-def test_raster_text_falls_back_to_glyphs_the_bundled_font_has():
-    assert mapimage.drawable("Côte d’Ivoire — Türkiye") == "Cote d'Ivoire - Turkiye"
+def test_raster_text_keeps_accents_and_symbols_and_falls_back_only_for_missing_glyphs():
+    # DejaVu Sans, shipped with the app: the PNG writes the name as the page does (Pillow's own font wrote "Cote")
+    assert mapimage.font(20).getname()[0] == "DejaVu Sans"
+    assert mapimage.drawable("Côte d’Ivoire — Türkiye ✓ ✕") == "Côte d'Ivoire - Türkiye ✓ ✕"
+    assert mapimage.drawable("北京") == "??"  # no CJK glyphs: a visible '?', never an empty box
+
+
+def test_every_state_with_a_record_carries_its_status_symbol_not_colour_alone(rel):
+    data = _data(rel)
+    legend = maps.legend(data.statuses)
+    marks = _texts(mapimage.svg(data), hidden=True)
+    states = data.statuses[(data.statuses["kind"] != "organisation") & data.statuses["lon"].notna()]
+    # one symbol per state with a record, and it is its status's (9 signed states: 9 "S")
+    want = sorted(STATUS_SYMBOLS[s] for s in states["status"] if STATUS_SYMBOLS[s])
+    assert sorted(marks) == want and marks.count("S") == 9
+    # the legend's swatches carry the same symbols, next to their label and count
+    texts = _texts(mapimage.svg(data))
+    for r in legend.itertuples():
+        if r.symbol:
+            assert texts[texts.index(f"{r.status} ({r.count})") - 1] == r.symbol
+    assert "The letter or mark on each state repeats its status (see the legend)." in texts
+    # and the PNG draws them: dark ink inside the light-blue 'signed' fill around each signed state's point
+    scene = mapimage.compose(data)
+    rgb = Image.open(io.BytesIO(mapimage.png(data))).convert("RGB")
+    for m in (m for m in scene.marks if m.symbol == "S"):
+        x, y = round(scene.map_x + m.x), round(scene.map_y + m.y)
+        box = rgb.crop((x - m.size // 2, y - m.size // 2, x + m.size // 2, y + m.size // 2))
+        inked = sum(n for n, c in box.getcolors(1 << 16) if sum(abs(a - b) for a, b in zip(c, m.ink, strict=True)) < 60)
+        assert inked >= 6, f"no symbol drawn at {(x, y)}"
 
 
 @pytest.fixture
