@@ -20,8 +20,10 @@ ui.metrics(ov.metrics)
 if ov.partial_line:
     st.caption(ov.partial_line)
 
-st.subheader("Start here")
-cols = st.columns(4)
+st.header("Start here")
+# Two a row (four in a row cut their labels short at 1280 px: "Who joined what: worl"), one row after the other so
+# a screen reader reads them in the order they are seen.
+cols = st.columns(2)
 start = {"instrument": DEFAULT_INSTRUMENT, "as_of": str(as_of)}
 cols[0].page_link(
     "pages/1_World_map.py", label="Who joined what: world map", icon=":material/public:", query_params=start
@@ -32,13 +34,14 @@ cols[1].page_link(
     icon=":material/hourglass_top:",
     query_params=start,
 )
-cols[2].page_link(
+cols = st.columns(2)
+cols[0].page_link(
     "pages/3_Binding_vs_voluntary.py",
     label="Binding or voluntary?",
     icon=":material/balance:",
     query_params={"as_of": str(as_of)},
 )
-cols[3].page_link(
+cols[1].page_link(
     "pages/4_Corporate_stances.py",
     label="Which companies signed?",
     icon=":material/domain:",
@@ -46,10 +49,10 @@ cols[3].page_link(
 )
 
 if ov.coming is not None:
-    st.subheader("Coming up")
+    st.header("Coming up")
     st.caption(ov.coming_line)
     ui.show(view, ov.coming, csv=False)
-st.subheader("Latest events")
+st.header("Latest events")
 if ov.latest is None:
     ui.empty("No events on or before this date.")
 else:

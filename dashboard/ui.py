@@ -27,6 +27,7 @@ from dashboard.outputs import map_downloads, plotly_chart  # noqa: F401 - pages 
 state.register_page_paths([p[1] for p in PAGES])
 guards.install()  # what a tampered websocket client sends: see dashboard/guards.py
 MIN_DATE = date(2015, 1, 1)
+METRIC_ROW_CHARS = 30  # value-size characters one row of metrics holds at 1280 px with the sidebar open
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 # The theme follows the reader's system (prefers-color-scheme); Streamlit's own menu switches it, in viewer mode too
 # (.streamlit/config.toml has a light and a dark theme, so the menu offers System / Light / Dark).
@@ -299,9 +300,15 @@ def table(df: pd.DataFrame, noun: str = "rows", hint: str = "", csv: bool = True
 
 
 def metrics(items: tuple[tuple, ...]) -> None:
-    """Headline metrics side by side: (label, value) or (label, value, help)."""
-    for col, item in zip(st.columns(len(items)), items, strict=True):
-        col.metric(item[0], item[1], help=item[2] if len(item) > 2 else None)
+    """Headline metrics: (label, value) or (label, value, help). In one row, each column as wide as its text needs,
+    when they fit beside the sidebar on a 1280-px screen; else two a row (four equal columns cut "17 May 2024" and
+    "Executive order" short there). A value is drawn at about 2.6 times a label's size."""
+    need = [max(len(str(it[1])), len(str(it[0])) / 2.6, 4) for it in items]
+    rows = [items] if sum(need) <= METRIC_ROW_CHARS else [items[i : i + 2] for i in range(0, len(items), 2)]
+    for row in rows:
+        widths = need if len(rows) == 1 else [1] * 2
+        for col, item in zip(st.columns(widths), row, strict=False):
+            col.metric(item[0], item[1], help=item[2] if len(item) > 2 else None)
 
 
 def progress_metrics(metrics: tuple[tuple[str, str, float], ...]) -> None:

@@ -41,7 +41,7 @@ if tv.unverified_note:
 ui.verdict(*tv.verdict)
 ui.plotly_chart(view, tv.figure, "eif", text=tv.figure_text)
 
-st.subheader("Who has ratified, who has only signed")
+st.header("Who has ratified, who has only signed")
 if tv.table is None:
     ui.empty(tv.empty)
 else:

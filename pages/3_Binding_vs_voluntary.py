@@ -31,7 +31,7 @@ ui.plotly_chart(view, bv.over_time, "over-time", where=c[0], text=bv.over_time_t
 ui.plotly_chart(view, bv.by_kind, "by-kind", where=c[1], text=bv.by_kind_text)
 ui.cite_table(view, bv.instruments)
 
-st.subheader("Per country: binding and voluntary commitments")
+st.header("Per country: binding and voluntary commitments")
 st.caption(bv.country_line)
 if bv.countries is None:
     ui.empty("No state in this selection has a commitment on this date.")
@@ -41,7 +41,7 @@ else:
     ui.plotly_chart(view, bv.countries_figure, "countries", text=bv.countries_text)
     ui.show(view, bv.countries)
 
-st.subheader("Per company: voluntary stances")
+st.header("Per company: voluntary stances")
 if bv.companies is None:
     ui.empty("No company headquartered in this selection has a recorded stance on this date.")
 else:

@@ -40,6 +40,6 @@ else:
     st.caption(sv.caption)
     ui.plotly_chart(view, sv.figure, "matrix", "Company stances on voluntary commitments", text=sv.text)
     st.caption(sv.legend)
-    st.subheader("Every stance behind the matrix")
+    st.header("Every stance behind the matrix")
     ui.show(view, sv.table)
 ui.sync_url(view, instruments=picked, stance=stance, hq=hq)

@@ -26,16 +26,17 @@ st.link_button(
 ui.metrics(cv.metrics)
 ui.show(view, cv.record)
 
-st.subheader("Every recorded act, oldest first")
+st.header("Every recorded act, oldest first")
 if cv.acts is None:
     ui.empty(cv.empty_acts)
 else:
     ui.show(view, cv.acts)
 if cv.company_links:
-    st.subheader("Companies headquartered here")
-    cols = st.columns(4)
-    for n, (name, cid) in enumerate(cv.company_links):
-        cols[n % 4].page_link(
+    st.header("Companies headquartered here")
+    for n, (name, cid) in enumerate(cv.company_links):  # two a row, row by row: long names read in full
+        if n % 2 == 0:
+            cols = st.columns(2)
+        cols[n % 2].page_link(
             "pages/7_Company.py",
             label=ui.esc(name),
             icon=":material/business:",

@@ -20,7 +20,7 @@ iid = st.selectbox(
     "Instrument", lookups.instrument_options(rel)[0], key="instrument", format_func=lookups.instrument_names(rel).get
 )
 iv = profiles.instrument_view(rel, iid, as_of)
-st.subheader(ui.esc(iv.name), anchor=False)
+st.header(ui.esc(iv.name), anchor=False)
 ui.metrics(iv.metrics)
 if iv.summary:
     st.text(iv.summary)

@@ -21,13 +21,13 @@ st.caption(cv.caption)
 if cv.website:
     st.link_button("Company website ↗", cv.website)
 
-st.subheader("Stances")
+st.header("Stances")
 if cv.stances is None:
     ui.empty(cv.empty_stances)
 else:
     ui.show(view, cv.stances)
 if cv.home is not None:
-    st.subheader("Where its home state stands")
+    st.header("Where its home state stands")
     st.caption(cv.home_line)
     ui.show(view, cv.home)
     st.page_link(

@@ -13,7 +13,7 @@ st.markdown(
     "on every row. Download it whole, query it yourself, and tell us what is wrong."
 )
 
-st.subheader("Download the dataset")
+st.header("Download the dataset")
 c = st.columns(3)
 c[0].download_button(
     ":material/table: CSV, one file per table (zip)",
@@ -43,17 +43,17 @@ elif dv.is_file:
 st.caption(dv.summary)
 st.code(datapage.TRY_SQL, language=None)  # no highlighting: its keyword blue is 3.7:1 on grey
 
-st.subheader("Methodology and glossary")
+st.header("Methodology and glossary")
 st.markdown(glossary.METHODOLOGY)
 st.markdown("**Every status word the Atlas uses**")
 st.markdown(glossary.markdown())
 
-st.subheader("What is unverified")
+st.header("What is unverified")
 st.caption(dv.unverified_line)
 ui.show(view, dv.unverified)
-st.subheader("Sources and provenance")
+st.header("Sources and provenance")
 ui.show(view, dv.files)
-st.subheader("Who is cited")
+st.header("Who is cited")
 st.caption(dv.cited_line)
 ui.show(view, dv.hosts)
 with st.expander("Data dictionary (data/README.md)"):

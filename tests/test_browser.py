@@ -409,6 +409,36 @@ def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tm
         ctx.close()
 
 
+CUT_TEXT = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [data-testid="stMetricValue"] div,'
+    + ' [data-testid="stMain"] [data-testid="stPageLink"] p')]
+    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize(
+    "path, width, height",
+    [("", 1280, 720), ("", 1400, 1000), ("/Instrument?instrument=cets-225", 1280, 720)],
+)
+def test_headline_numbers_and_links_are_not_cut_short(browser, atlas, path, width, height):
+    """A projector's 1280x720 included: every headline label and number, and every link in the page, reads in
+    full. Before: four "Start here" links a row read "Who joined what: worl", and four equal metric columns cut the
+    Instrument page's "17 May 2024" (58 of 120 real-data pages had a cut value)."""
+    ctx, _ = new_context(browser, viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(atlas.url + path, wait_until="domcontentloaded")
+    wait_ready(page)
+    if not path:
+        page.locator(
+            '[data-testid="stMain"] [data-testid="stPageLink"]', has_text="Who joined what: world map"
+        ).wait_for()
+    else:
+        page.locator('[data-testid="stMetricValue"]', has_text="17 May 2024").wait_for()
+    wait_idle(page)
+    cut = page.evaluate(CUT_TEXT)
+    assert cut == [], f"cut short at {width}x{height}: {cut}"
+    ctx.close()
+
+
 def test_sidebar_click_through_every_page(browser, atlas):
     ctx, page, net = open_page(browser, f"{atlas.url}/")
     assert h1(page) == "AI Governance Atlas"
@@ -647,7 +677,7 @@ MARKDOWN_SPOTS = [
         '[data-testid="stMain"] [data-testid="stMarkdown"]',
         "pages/1_World_map.py st.markdown(ui.org_line(organisation))",
     ),
-    ("/Instrument?instrument=eu-ai-pact", "h3", "pages/6_Instrument.py st.subheader(i['name'])"),
+    ("/Instrument?instrument=eu-ai-pact", "h2", "pages/6_Instrument.py st.header(iv.name)"),
     (
         "/Instrument?instrument=eu-ai-pact",
         '[data-testid="stAlert"]',

@@ -39,6 +39,8 @@ QUERIES = {
 CASES = [(path, q) for _, path, _, _ in PAGES for q in QUERIES.get(path, [""])]
 MODES = {"normal": "", "present": "present=1", "embed": "embed=true"}
 BLOCKING = ("serious", "critical")
+# Moderate, but a screen reader lists a page by its headings: a skipped level (h1 then h3) fails too.
+ALSO_BLOCKING = {"heading-order"}
 # Elements inside Streamlit's own frontend that we cannot change from the app, each with the rule it breaks and why
 # (axe's `exclude`). Empty: every serious or critical violation found so far was ours and is fixed.
 STREAMLIT_EXCLUDES: list[list[str]] = []
@@ -100,10 +102,10 @@ def test_axe_no_serious_or_critical_violation(browser, atlas, path, query, mode)
     wait_ready(page)
     wait_drawn(page)
     violations = run_axe(page)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    blocking = [v for v in violations if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING]
     if blocking:
         shot(page, f"a11y-{path or 'Overview'}-{query.partition('=')[2] or 'page'}-{mode}")
-    others = [f"{v['id']} ({v['impact']})" for v in violations if v["impact"] not in BLOCKING]
+    others = [f"{v['id']} ({v['impact']})" for v in violations if v not in blocking]
     assert blocking == [], (
         f"{url}: {len(blocking)} serious/critical axe violation(s):\n{describe(blocking)}\n"
         f"(minor/moderate, not failing: {others})"
