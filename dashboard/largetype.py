@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 _LARGE: dict[int, tuple[go.Figure, go.Figure]] = {}
+PRESENT_MAX_HEIGHT, TALL = 460, 800  # px
 
 
 def large_type(fig: go.Figure, size: int = 18) -> go.Figure:
@@ -20,6 +21,23 @@ def large_type(fig: go.Figure, size: int = 18) -> go.Figure:
     out.update_xaxes(tickfont_size=size, title_font_size=size + 2)
     out.update_yaxes(tickfont_size=size, title_font_size=size + 2)
     out.update_annotations(font_size=size)
+    # On a projector the bar above says the date and the source, and there is no export button: the chart keeps
+    # its title and the source's first line, not the view's link (which no column of a slide is wide enough for).
+    for a in out.layout.annotations:
+        if a.text and a.text.startswith("Source:"):
+            a.text = a.text.split("<br>")[0].split(", data as of")[0].rstrip(";")
+    # The legend in a row of its own between the subtitle and the plot: beside a narrow chart it covered the subtitle.
+    height = out.layout.height or 420
+    if out.layout.showlegend is not False:
+        out.update_layout(
+            legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom"),
+            title=dict(yref="container", y=1, yanchor="top", pad_t=6),  # the title and subtitle at the top
+            margin_t=(out.layout.margin.t or 84) + 2 * size,
+        )
+        height += 2 * size
+    # A chart fits a 1280x720 screen under the presentation's bar and a row of pickers; a tall matrix (one row per
+    # company) keeps its height and scrolls, since squeezing would make its rows unreadable.
+    out.update_layout(height=min(height, PRESENT_MAX_HEIGHT) if height <= TALL else height)
     for trace in out.data:
         if "textfont" in trace:
             trace.textfont.size = size

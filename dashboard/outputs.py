@@ -73,10 +73,10 @@ def plotly_chart(
     fig, config = charts.export_ready(
         fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
     )
-    if mode == "present":
+    if mode == "present":  # large type, and no export buttons on a projector (the page has them)
         from dashboard.largetype import large_type
 
-        fig = large_type(fig)
+        fig, config = large_type(fig), {**config, "displayModeBar": False}
     where.plotly_chart(fig, key=key, config=config, alt=text or None)
     if text:
         where.caption(esc(text))

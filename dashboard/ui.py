@@ -311,11 +311,13 @@ def metrics(items: tuple[tuple, ...]) -> None:
             col.metric(item[0], item[1], help=item[2] if len(item) > 2 else None)
 
 
-def progress_metrics(metrics: tuple[tuple[str, str, float], ...]) -> None:
-    """Metrics side by side, each with a progress bar under it: (label, value, fraction 0..1)."""
-    for col, (label, value, frac) in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(label, value)
-        col.progress(frac)
+def progress_metrics(metrics: tuple[tuple[str, str, float], ...], per_row: int | None = None) -> None:
+    """Metrics, each with a progress bar under it: (label, value, fraction 0..1); all side by side, or `per_row`."""
+    n = per_row or len(metrics)
+    for start in range(0, len(metrics), n):
+        for col, (label, value, frac) in zip(st.columns(n), metrics[start : start + n], strict=False):
+            col.metric(label, value)
+            col.progress(frac)
 
 
 def verdict(kind: str, text: str) -> None:

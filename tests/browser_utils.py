@@ -106,3 +106,10 @@ def shot(page, name: str, locator=None) -> Path:
     path = SHOTS / f"{name}.png"
     (locator or page).screenshot(path=str(path))
     return path
+
+
+# The text a reader sees cut short with an ellipsis: headline labels and numbers, and links in the page's main area.
+CUT_TEXT = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [data-testid="stMetricValue"] div,'
+    + ' [data-testid="stMain"] [data-testid="stPageLink"] p')]
+    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""

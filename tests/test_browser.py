@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import PAGE_TIMEOUT_MS, ROOT, new_context, shot, wait_idle, wait_ready
+from tests.browser_utils import CUT_TEXT, PAGE_TIMEOUT_MS, ROOT, new_context, shot, wait_idle, wait_ready
 from tests.servers import app_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -407,12 +407,6 @@ def test_deep_link_is_first_request_on_fresh_server(browser, fixture_release, tm
             shot(page, "deep-link-country")
         assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
         ctx.close()
-
-
-CUT_TEXT = """() => [...document.querySelectorAll(
-    '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [data-testid="stMetricValue"] div,'
-    + ' [data-testid="stMain"] [data-testid="stPageLink"] p')]
-    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
 
 
 @pytest.mark.parametrize(

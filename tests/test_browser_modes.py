@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_utils import PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
+from tests.browser_utils import CUT_TEXT, PAGE_TIMEOUT_MS, new_context, shot, wait_idle, wait_ready
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 if not shutil.which("chromium"):
@@ -61,6 +61,32 @@ def test_present_map_fills_a_1280x720_projector_in_large_type(browser, atlas):
     small = [s for s in page.evaluate(TEXT_SIZES) if s[0] < 18]
     assert small == [], small[:10]
     assert "Data as of 30 June 2026" in page.locator('[data-testid="stMain"]').inner_text()
+    assert net.foreign == []
+    ctx.close()
+
+
+def test_present_entry_into_force_shows_counts_verdict_and_chart_on_one_screen(browser, atlas):
+    """The threshold page on a projector: the counts, the verdict and the chart side by side within 1280x720, every
+    word 18 px or more and none cut short; the rule and the what-if follow below (before, the chart began 650 px
+    down, below the rule, the what-if, the counts and the verdict)."""
+    ctx, net, page = projector(browser, f"{atlas.url}/Entry_into_force?instrument=cets-225&as_of=2026-06-30&present=1")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+    wait_idle(page)
+    shot(page, "present-eif-1280x720")
+    box = chart.bounding_box()
+    assert box["y"] < 250 and box["y"] + box["height"] <= 720, f"the chart is not on the screen: {box}"
+    verdict = page.locator('[data-testid="stAlert"]').first.bounding_box()
+    assert verdict["y"] + verdict["height"] <= 720 and verdict["x"] + verdict["width"] <= box["x"], verdict
+    metric = page.locator('[data-testid="stMetricValue"]').first.bounding_box()
+    assert metric["y"] + metric["height"] <= 720
+    rule = page.get_by_text("Rule, as stored in the data").first.bounding_box()
+    assert rule["y"] > box["y"] + box["height"] - 1, "the rule follows the chart in a presentation"
+    assert page.locator('[data-testid="stPlotlyChart"] .modebar').count() == 0, "no export buttons on a projector"
+    small = [s for s in page.evaluate(TEXT_SIZES) if s[0] < 18]
+    assert small == [], small[:10]
+    cut = page.evaluate(CUT_TEXT)
+    assert cut == [], cut
     assert net.foreign == []
     ctx.close()
 
