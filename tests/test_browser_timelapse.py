@@ -46,18 +46,39 @@ def open_map(browser, url: str):
     return ctx, page, net
 
 
+def signed_pixels(page, canvas, name: str, until, timeout_s: float = 20) -> int:
+    """The canvas's "signed"-blue pixel count, read every half second until `until(count)` holds (deck.gl draws a
+    frame in software WebGL some time after the page shows its date: seconds on a loaded machine) or time runs out;
+    the last count."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        n = colour_counts(shot(page, name, canvas), {"signed": SIGNED})["signed"]
+        if until(n) or time.monotonic() > deadline:
+            return n
+        page.wait_for_timeout(500)
+
+
 def test_play_advances_the_big_date_by_itself_and_stops(browser, atlas):
     ctx, page, net = open_map(browser, f"{atlas.url}/World_map?instrument=cets-225")
     start_url = page.url
     wait_big_date(page, "30 Jun 2026")
-    page.get_by_role("button", name="Play").click()
-    wait_big_date(page, FRAMES[0])  # from the first act
+    # The view date's map (20 signatories, Canada, Japan and Ukraine among them), once drawn.
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    full = signed_pixels(page, canvas, "timelapse-view-date-canvas", lambda n: n > 4000)
+    # Every date the big date shows from now on, as the page shows it (a MutationObserver: polling can miss a frame
+    # that is on screen for less than a second on a loaded machine).
+    page.evaluate(
+        f"""() => {{ window.__dates = []; const read = {BIG_DATE};
+            new MutationObserver(() => {{ const d = read(); if (d && window.__dates.at(-1) !== d) window.__dates.push(d); }})
+                .observe(document.body, {{subtree: true, childList: true, characterData: true}}); }}"""
+    )
     t0 = time.monotonic()
-    seen = [big_date(page)]
-    while time.monotonic() - t0 < 8 and len(set(seen)) < 3:
-        page.wait_for_timeout(150)
-        seen.append(big_date(page))
-    order = list(dict.fromkeys(seen))
+    page.get_by_role("button", name="Play").click()
+    with contextlib.suppress(playwright_sync.TimeoutError):  # from the first act, one frame after another
+        page.wait_for_function(
+            "() => new Set(window.__dates.filter(d => d !== '30 Jun 2026')).size >= 3", timeout=30_000
+        )
+    order = [d for d in dict.fromkeys(page.evaluate("() => window.__dates")) if d != "30 Jun 2026"]
     assert order[:3] == FRAMES[:3], f"the big date read {order} in {time.monotonic() - t0:.1f} s"
     shot(page, "timelapse-playing")
     page.get_by_role("button", name="Pause").click()
@@ -66,17 +87,14 @@ def test_play_advances_the_big_date_by_itself_and_stops(browser, atlas):
     page.wait_for_timeout(2500)
     assert big_date(page) == held, "Pause holds the frame"
     assert page.url == start_url, "playing never writes the URL"
-    # The canvas is that frame's map: Stop (the view date, 20 signatories, Canada, Japan and Ukraine among them)
-    # paints more of it "signed" blue than the paused early frame (at most the 12 of 11 Feb 2025).
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    early = colour_counts(shot(page, "timelapse-paused-canvas", canvas), {"signed": SIGNED})["signed"]
+    # The canvas is that frame's map: the paused early frame (at most the 12 signatories of 11 Feb 2025) paints
+    # less of it "signed" blue than the view date, and Stop paints it back.
+    early = signed_pixels(page, canvas, "timelapse-paused-canvas", lambda n: n < full - 2000)
+    assert early < full - 2000, f"signed-blue pixels: {early} on {held}, {full} on the view date"
     page.get_by_role("button", name="Stop").click()
     wait_big_date(page, "30 Jun 2026")
-    deadline, late = time.monotonic() + 15, early
-    while time.monotonic() < deadline and late < early + 2000:
-        page.wait_for_timeout(500)
-        late = colour_counts(shot(page, "timelapse-stopped-canvas", canvas), {"signed": SIGNED})["signed"]
-    assert late > early + 2000, f"signed-blue pixels: {early} on {held}, {late} on the view date"
+    late = signed_pixels(page, canvas, "timelapse-stopped-canvas", lambda n: n > early + 2000)
+    assert late > early + 2000, f"signed-blue pixels: {early} on {held}, {late} on the view date after Stop"
     assert page.locator('[data-testid="stException"]').count() == 0
     assert net.foreign == [], f"blocked non-local requests: {net.blocked}"
     ctx.close()
