@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
+
+from dashboard.charts import _credited, _Same  # the page's credits (charts.export_ready), one line shorter
+from dashboard.config import ATLAS_NAME
 
 _LARGE: dict[int, tuple[go.Figure, go.Figure]] = {}
 PRESENT_MAX_HEIGHT, TALL = 460, 800  # px
@@ -21,11 +26,6 @@ def large_type(fig: go.Figure, size: int = 18) -> go.Figure:
     out.update_xaxes(tickfont_size=size, title_font_size=size + 2)
     out.update_yaxes(tickfont_size=size, title_font_size=size + 2)
     out.update_annotations(font_size=size)
-    # On a projector the bar above says the date and the source, and there is no export button: the chart keeps
-    # its title and the source's first line, not the view's link (which no column of a slide is wide enough for).
-    for a in out.layout.annotations:
-        if a.text and a.text.startswith("Source:"):
-            a.text = a.text.split("<br>")[0].split(", data as of")[0].rstrip(";")
     # The legend in a row of its own between the subtitle and the plot: beside a narrow chart it covered the subtitle.
     height = out.layout.height or 420
     if out.layout.showlegend is not False:
@@ -45,3 +45,11 @@ def large_type(fig: go.Figure, size: int = 18) -> go.Figure:
         _LARGE.clear()
     _LARGE[id(fig)] = (fig, out)
     return out
+
+
+def projector_ready(fig: go.Figure, title: str | None, as_of: date, version: str) -> tuple[go.Figure, dict]:
+    """charts.export_ready for a presentation: the same title and date, a source line without the view's link (no
+    column of a slide is wide enough for it; the bar above gives the date and the source in full), and no export
+    buttons (the page has them); then in large type."""
+    out = _credited(_Same(fig), title, f"As of {as_of:%d %B %Y}", (f"Source: {ATLAS_NAME}, dataset {version}",))
+    return large_type(out), {"displaylogo": False, "displayModeBar": False}

@@ -73,11 +73,16 @@ def _features() -> tuple[tuple[str, str, tuple[tuple[tuple[float, float], ...], 
 
 
 @lru_cache(maxsize=1)
+def _centroids() -> dict[str, list[float]]:
+    """iso3 -> [lon, lat]: the markers' points (static/geo/centroids.json)."""
+    return json.loads((ROOT / "static" / "geo" / "centroids.json").read_text())
+
+
+@lru_cache(maxsize=1)
 def _bounds() -> tuple[float, float, float, float]:
     pts = [p for *_, rings, _a in _features() for ring in rings for p in ring]
     # and every centroid (a microstate's dot near the antimeridian lies outside every polygon)
-    cents = json.loads((ROOT / "static" / "geo" / "centroids.json").read_text())
-    pts += [natural_earth(lon, lat) for iso, (lon, lat) in cents.items() if iso != "ATA"]
+    pts += [natural_earth(lon, lat) for iso, (lon, lat) in _centroids().items() if iso != "ATA"]
     return min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)
 
 
@@ -132,7 +137,7 @@ def _label_points(width: int, clearance: int) -> dict[str, tuple[float, float]]:
     centroid that lies at least `clearance` px inside it (or as far inside as it allows). A centroid alone can fall
     outside the shape or on a border (Norway's lies on the Swedish border)."""
     arr = np.asarray(_index_image(width, 1))
-    cents = json.loads((ROOT / "static" / "geo" / "centroids.json").read_text())
+    cents = _centroids()
     out = {}
     for i, (iso, _, rings) in enumerate(_shapes(width)):
         if iso not in cents:

@@ -70,13 +70,14 @@ def plotly_chart(
             return
     values = {k: st.session_state.get(k, v) for k, v in view.values.items()}  # this run's widget values
     name = f"atlas-{view.path or 'overview'}-{key}-{view.as_of}-v{view.info['version']}".lower()
-    fig, config = charts.export_ready(
-        fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
-    )
-    if mode == "present":  # large type, and no export buttons on a projector (the page has them)
-        from dashboard.largetype import large_type
+    if mode == "present":  # large type, a short source line and no export buttons on a projector
+        from dashboard.largetype import projector_ready
 
-        fig, config = large_type(fig), {**config, "displayModeBar": False}
+        fig, config = projector_ready(fig, title, view.as_of, str(view.info["version"]))
+    else:
+        fig, config = charts.export_ready(
+            fig, title, view.as_of, str(view.info["version"]), view.info["as_of"], view.url(**values), name
+        )
     where.plotly_chart(fig, key=key, config=config, alt=text or None)
     if text:
         where.caption(esc(text))
